@@ -1,0 +1,191 @@
+"""Reads for the List: every function takes the owner and never returns another's rows."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from coffeechat.network.models import Contact, Organization, Source, Tag
+from coffeechat.network.search import contacts_matching
+
+MAX_PAGE_SIZE = 200
+
+
+def _parse_uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise Http404("No such item.") from None
+
+
+def contact_get_for_user(user: Any, contact_id: Any) -> Contact:
+    """The user's contact with its organization, referrer and tags, or Http404."""
+    key = _parse_uuid(contact_id)
+    contact = (
+        Contact.objects.filter(owner=user, uuid=key)
+        .select_related("organization", "referred_by", "referred_by__organization")
+        .prefetch_related("tags")
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact.")
+    return contact
+
+
+def contacts_referred_by(contact: Contact) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(owner_id=contact.owner_id, referred_by=contact)
+        .select_related("organization")
+        .order_by("sort_name", "uuid")
+    )
+
+
+def organization_get_for_user(user: Any, organization_id: Any) -> Organization:
+    key = _parse_uuid(organization_id)
+    organization = Organization.objects.filter(owner=user, uuid=key).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    return organization
+
+
+def organization_list(user: Any, *, q: str = "") -> QuerySet[Organization]:
+    """Organizations in LAMP order: motivation, then posting, then advocate ("who first")."""
+    queryset = Organization.objects.filter(owner=user).annotate(
+        people=Count("contacts", distinct=True)
+    )
+    if q.strip():
+        queryset = queryset.filter(name__icontains=q.strip())
+    return queryset.order_by("-lamp_motivation", "-lamp_posting", "-lamp_advocate", "name", "pk")
+
+
+def organization_choices(user: Any) -> list[str]:
+    return list(Organization.objects.filter(owner=user).order_by("name").values_list("name", flat=True))
+
+
+def organization_contacts(organization: Organization) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(owner_id=organization.owner_id, organization=organization)
+        .prefetch_related("tags")
+        .order_by("sort_name", "uuid")
+    )
+
+
+def tag_list(user: Any) -> QuerySet[Tag]:
+    return Tag.objects.filter(owner=user).annotate(people=Count("contacts")).order_by("name")
+
+
+def contact_choices(user: Any, *, exclude: Contact | None = None) -> list[tuple[str, str]]:
+    """(uuid, "Name — Organization") for pickers such as "referred by"."""
+    queryset = Contact.objects.filter(owner=user).order_by("sort_name", "uuid")
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    rows = queryset.values_list("uuid", "name", "organization__name")
+    return [(str(u), f"{name} — {org}" if org else name) for u, name, org in rows]
+
+
+# The contact list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    q: str = ""
+    source: str = ""
+    practice: bool | None = None
+    tag: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q.strip() or self.source or self.practice is not None or self.tag)
+
+
+@dataclass
+class ContactPage:
+    items: list[Contact]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(contact: Contact) -> str:
+    raw = json.dumps([contact.sort_name, str(contact.uuid)], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort_name, key = json.loads(raw)
+        if not isinstance(sort_name, str):
+            raise TypeError
+        return sort_name, uuid.UUID(key)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise InvalidCursor("That page link is out of date or broken.") from None
+
+
+def contact_queryset(user: Any, filters: ContactFilters) -> QuerySet[Contact]:
+    queryset = Contact.objects.filter(owner=user)
+    if filters.source:
+        queryset = queryset.filter(source=filters.source)
+    if filters.practice is not None:
+        queryset = queryset.filter(practice=filters.practice)
+    if filters.tag:
+        queryset = queryset.filter(tags__owner=user, tags__name__iexact=filters.tag)
+    return contacts_matching(queryset, filters.q)
+
+
+def contact_list(
+    user: Any,
+    *,
+    filters: ContactFilters = ContactFilters(),
+    after: str = "",
+    before: str = "",
+    limit: int = 50,
+) -> ContactPage:
+    """One page of contacts in name order, by keyset ("after this name") — no OFFSET, no COUNT.
+
+    Fetches one extra row to know whether another page follows; a fixed two queries
+    (contacts with organization and referrer, then their tags) whatever the page holds.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    queryset = contact_queryset(user, filters)
+    backwards = bool(before) and not after
+    if after:
+        sort_name, key = decode_cursor(after)
+        queryset = queryset.filter(
+            Q(sort_name__gt=sort_name) | Q(sort_name=sort_name, uuid__gt=key)
+        )
+    elif before:
+        sort_name, key = decode_cursor(before)
+        queryset = queryset.filter(
+            Q(sort_name__lt=sort_name) | Q(sort_name=sort_name, uuid__lt=key)
+        )
+    order = ("-sort_name", "-uuid") if backwards else ("sort_name", "uuid")
+    rows = list(
+        queryset.select_related("organization", "referred_by")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by(*order)[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+        next_cursor = encode_cursor(rows[-1]) if rows else None
+        previous_cursor = encode_cursor(rows[0]) if rows and more else None
+    else:
+        next_cursor = encode_cursor(rows[-1]) if rows and more else None
+        previous_cursor = encode_cursor(rows[0]) if rows and (after or before) else None
+    return ContactPage(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def source_label(value: str) -> str:
+    return dict(Source.choices).get(value, "")

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from coffeechat.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("coffeechat.accounts.urls")),
+    path("", include("coffeechat.network.urls")),
+    path("api/v1/", include("coffeechat.api.urls")),
+]
