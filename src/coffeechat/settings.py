@@ -46,7 +46,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(
-    os.environ.get("COFFEECHAT_DATA_DIR") or platformdirs.user_data_dir("coffeechat", appauthor=False)
+    os.environ.get("COFFEECHAT_DATA_DIR")
+    or platformdirs.user_data_dir("coffeechat", appauthor=False)
 )
 
 DEBUG = env_bool("COFFEECHAT_DEBUG", False)
@@ -59,7 +60,7 @@ if not SECRET_KEY:
             "Set it to a long random string, e.g. the output of "
             "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
-    SECRET_KEY = "django-insecure-coffeechat-development-only"  # noqa: S105
+    SECRET_KEY = "django-insecure-coffeechat-development-only"
 
 ALLOWED_HOSTS = env_list("COFFEECHAT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("COFFEECHAT_CSRF_TRUSTED_ORIGINS", [])
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "template_partials",
     "coffeechat.accounts",
     "coffeechat.network",
@@ -161,9 +163,10 @@ USE_TZ = True
 
 # Static files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
 # Serve straight from the package's static folders: no collectstatic step for a personal
-# install, and the files are still served by WhiteNoise with caching headers.
+# install, and the files are still served by WhiteNoise with caching headers. A proxy that
+# serves files itself can set COFFEECHAT_STATIC_ROOT and run `coffeechat manage collectstatic`.
+STATIC_ROOT = os.environ.get("COFFEECHAT_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

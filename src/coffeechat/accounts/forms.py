@@ -12,7 +12,9 @@ class SignUpForm(forms.Form):
     username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
     email = forms.EmailField(max_length=254)
     password1 = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label="Password again",
@@ -20,7 +22,9 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     # Filled in by static/app.js from the browser; UTC when JavaScript is off.
-    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-tz": ""}))
+    time_zone = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-browser-tz": ""})
+    )
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data.get("time_zone") or ""
@@ -28,7 +32,11 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", "The two passwords are not the same.")
         return data
 

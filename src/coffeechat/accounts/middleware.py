@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
-import zoneinfo
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone

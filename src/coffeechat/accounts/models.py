@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
 from coffeechat.lib.timezones import validate_time_zone
@@ -37,12 +37,15 @@ class Profile(models.Model):
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
     )
     fields_of_interest = models.CharField(
-        max_length=300, blank=True, help_text="Separate fields with commas, e.g. “UX design, public health”."
+        max_length=300,
+        blank=True,
+        help_text="Separate fields with commas, e.g. “UX design, public health”.",
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     elevator_pitch = models.TextField(
         max_length=2000,
         blank=True,
+        validators=[MaxLengthValidator(2000)],
         help_text="Two or three sentences about you: the people you talk to may ask.",
     )
     default_minutes = models.PositiveSmallIntegerField(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, Profile
 from coffeechat.lib.timezones import is_time_zone
+from coffeechat.lib.validators import refuse_null_characters
 
 TOKEN_PREFIX = "cc_"
 
@@ -30,6 +31,10 @@ def user_create(
     username = username.strip()
     email = email.strip()
     user = User(username=username, email=email)
+    try:
+        refuse_null_characters(user)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     try:
         user.full_clean(exclude=["password"], validate_unique=False)
     except ValidationError as exc:
@@ -73,6 +78,7 @@ def profile_update(*, profile: Profile, **fields: Any) -> Profile:
         setattr(profile, name, value)
     if profile.completed_at is None:
         profile.completed_at = timezone.now()
+    refuse_null_characters(profile)
     profile.full_clean()
     profile.save()
     return profile

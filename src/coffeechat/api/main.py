@@ -1,3 +1,117 @@
-from ninja import NinjaAPI
+"""The JSON API at /api/v1/: who may call it, the shape of its errors, and its routers.
 
-api = NinjaAPI(title="Coffeechat API", version="1", urls_namespace="api")
+Every error is JSON. Invalid input of any kind — a field the schema refuses, a value the
+models refuse, a body that is not JSON — is a 422 in one shape:
+    {"detail": [{"loc": ["body", "email"], "msg": "Enter a valid email address.",
+                 "type": "value_error"}]}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from coffeechat.accounts.services import api_token_authenticate
+from coffeechat.api.contacts import router as contacts_router
+from coffeechat.api.organizations import router as organizations_router
+
+# Endpoints name their single body parameter `payload`; clients never see that name, so
+# it is dropped from error locations: ["body", "payload", "email"] -> ["body", "email"].
+BODY_PARAM = "payload"
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cc_…`, a token made on the account's API tokens page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        return api_token_authenticate(token)
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        # Check CSRF only when there is a signed-in session: a script with a wrong or revoked
+        # token should hear 401 "Unauthorized", not 403 "CSRF check Failed".
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+api = NinjaAPI(
+    title="Coffeechat API",
+    version="1",
+    description=(
+        "Your list of contacts and organizations. Authenticate with "
+        "`Authorization: Bearer <token>` (make a token under Account → API tokens) or, "
+        "from the browser, with your session plus the `X-CSRFToken` header."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+)
+api.add_router("/contacts", contacts_router)
+api.add_router("/organizations", organizations_router)
+
+
+def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:
+    return {"loc": loc, "msg": msg, "type": type_}
+
+
+def unprocessable(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """The services' field messages (full_clean and their own rules) as body errors."""
+    if not hasattr(exc, "error_dict"):
+        return unprocessable(request, [error_item(["body"], m) for m in exc.messages])
+    errors = []
+    for field, messages in exc.message_dict.items():
+        loc: list[str | int] = ["body"] if field == NON_FIELD_ERRORS else ["body", field]
+        errors.extend(error_item(loc, message) for message in messages)
+    return unprocessable(request, errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Pydantic's errors trimmed to the same three keys (no echo of the input)."""
+    errors = []
+    for error in exc.errors:
+        loc = list(error["loc"])
+        if loc[:2] == ["body", BODY_PARAM]:
+            del loc[1]
+        errors.append(error_item(loc, error["msg"], error["type"]))
+    return unprocessable(request, errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja reports a body it cannot decode as a 400, raised from json's ValueError; for
+    # the client it is invalid input like any other, so it gets the same 422 shape.
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        return unprocessable(
+            request, [error_item(["body"], "The request body is not valid JSON.", "json_invalid")]
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "Sign in, or send Authorization: Bearer <token>."}, status=401
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="coffeechat"'
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)

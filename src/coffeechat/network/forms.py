@@ -72,10 +72,6 @@ class ContactForm(forms.ModelForm):
             )
             self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
 
-    def _post_clean(self) -> None:
-        # Validation happens once, in the service, which the API and CLI share.
-        pass
-
 
 class OrganizationForm(forms.ModelForm):
     class Meta:
@@ -99,9 +95,6 @@ class OrganizationForm(forms.ModelForm):
                 choices=[(1, "1 — none"), (2, "2 — loosely related"), (3, "3 — a good fit")]
             ),
         }
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class ContactFilterForm(forms.Form):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -40,7 +40,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     website = models.CharField(max_length=500, blank=True, validators=[http_url_validator])
     industry = models.CharField(max_length=120, blank=True)
-    notes = models.TextField(max_length=20_000, blank=True)
+    notes = models.TextField(max_length=20_000, blank=True, validators=[MaxLengthValidator(20_000)])
     # Steve Dalton's LAMP list (The 2-Hour Job Search): Advocate, Motivation, Posting.
     lamp_advocate = models.BooleanField(
         "advocate there",
@@ -80,13 +80,17 @@ class Organization(models.Model):
 
 
 class Tag(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
     name = models.CharField(max_length=50)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("owner", Lower("name"), name="network_tag_unique_name_per_owner"),
+            models.UniqueConstraint(
+                "owner", Lower("name"), name="network_tag_unique_name_per_owner"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,7 +124,7 @@ class Contact(models.Model):
         default=False,
         help_text="Someone familiar to practise with before you talk to strangers.",
     )
-    notes = models.TextField(max_length=20_000, blank=True)
+    notes = models.TextField(max_length=20_000, blank=True, validators=[MaxLengthValidator(20_000)])
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -63,12 +63,13 @@ def ensure_search_index(conn: BaseDatabaseWrapper = connection) -> None:
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'network_contact'"
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'network_contact'"
             )
             present = {row[0] for row in cursor.fetchall()}
             for statement in SQLITE_STATEMENTS:
                 cursor.execute(statement)
-            if not SQLITE_TRIGGERS <= present:
+            if not present >= SQLITE_TRIGGERS:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif conn.vendor == "postgresql":
             try:

@@ -66,7 +66,9 @@ def organization_list(user: Any, *, q: str = "") -> QuerySet[Organization]:
 
 
 def organization_choices(user: Any) -> list[str]:
-    return list(Organization.objects.filter(owner=user).order_by("name").values_list("name", flat=True))
+    return list(
+        Organization.objects.filter(owner=user).order_by("name").values_list("name", flat=True)
+    )
 
 
 def organization_contacts(organization: Organization) -> QuerySet[Contact]:
@@ -125,7 +127,7 @@ def decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         sort_name, key = json.loads(raw)
-        if not isinstance(sort_name, str):
+        if not isinstance(sort_name, str) or "\x00" in sort_name:
             raise TypeError
         return sort_name, uuid.UUID(key)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from coffeechat.lib.text import fold, squeeze
+from coffeechat.lib.validators import refuse_null_characters
 from coffeechat.network.models import Contact, Organization, Tag
 
 CONTACT_FIELDS = (
@@ -49,8 +50,10 @@ TAG_MAX_LENGTH = 50
 
 
 def parse_tag_names(raw: str | Iterable[str]) -> list[str]:
-    """"ux, Design ,ux" -> ["ux", "Design"]: trimmed, de-duplicated ignoring case."""
+    """ "ux, Design ,ux" -> ["ux", "Design"]: trimmed, de-duplicated ignoring case."""
     items = raw.split(",") if isinstance(raw, str) else list(raw)
+    if any("\x00" in str(item) for item in items):
+        raise ValidationError({"tags": ["Null characters are not allowed."]})
     names: list[str] = []
     seen: set[str] = set()
     for item in items:
@@ -106,6 +109,7 @@ def organization_get_or_create(*, owner: Any, name: str) -> Organization | None:
 
 
 def _organization_clean(organization: Organization) -> None:
+    refuse_null_characters(organization)
     organization.name = squeeze(organization.name)
     organization.full_clean(exclude=["owner"], validate_constraints=False)
     clash = Organization.objects.filter(
@@ -159,6 +163,7 @@ def _check_links(contact: Contact) -> None:
 
 
 def _clean_contact(contact: Contact) -> None:
+    refuse_null_characters(contact)
     for name in ("name", "email", "phone", "title", "field", "time_zone"):
         setattr(contact, name, squeeze(getattr(contact, name) or ""))
     contact.linkedin_url = (contact.linkedin_url or "").strip()
@@ -244,7 +249,7 @@ def _owned(owner: Any, ids: Iterable[Any]) -> Any:
 @transaction.atomic
 def contacts_delete(*, owner: Any, ids: Iterable[Any]) -> int:
     """Delete the owner's contacts among `ids`; ids of others' contacts are ignored."""
-    deleted, per_model = _owned(owner, ids).delete()
+    _, per_model = _owned(owner, ids).delete()
     return per_model.get(Contact._meta.label, 0)
 
 

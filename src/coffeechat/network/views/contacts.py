@@ -44,7 +44,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         )
     except selectors.InvalidCursor as exc:
         messages.error(request, str(exc))
-        page = selectors.contact_list(request.user, filters=filters, limit=settings.COFFEECHAT_PAGE_SIZE)
+        page = selectors.contact_list(
+            request.user, filters=filters, limit=settings.COFFEECHAT_PAGE_SIZE
+        )
     query = request.GET.copy()
     for key in ("after", "before"):
         query.pop(key, None)
@@ -65,9 +67,7 @@ def _contact_fields(form: ContactForm, owner: Any) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     referred = data.pop("referred_by_id", "")
     fields = {k: data[k] for k in ContactForm.Meta.fields}
-    fields["referred_by"] = (
-        selectors.contact_get_for_user(owner, referred) if referred else None
-    )
+    fields["referred_by"] = selectors.contact_get_for_user(owner, referred) if referred else None
     return {**fields, "organization_name": data["organization_name"], "tags": data["tags"]}
 
 
@@ -151,7 +151,11 @@ def contact_delete(request: HttpRequest, contact_id: str) -> HttpResponse:
 def contact_merge(request: HttpRequest, contact_id: str) -> HttpResponse:
     """Pick a duplicate, see what each field becomes, then merge."""
     keep = selectors.contact_get_for_user(request.user, contact_id)
-    data = request.POST if request.method == "POST" else (request.GET if "other" in request.GET else None)
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "other" in request.GET else None)
+    )
     form = MergeForm(data, owner=request.user, keep=keep)
     other: Contact | None = None
     conflicts: dict[str, Any] = {}

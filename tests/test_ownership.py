@@ -1,0 +1,102 @@
+"""Bob can neither see nor change anything of Alice's, whatever id he sends."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coffeechat.accounts.models import ApiToken
+from coffeechat.accounts.services import api_token_create
+from coffeechat.network.models import Contact, Organization, Tag
+from tests.factories import make_contact, make_organization
+
+
+def _snapshot():
+    return (
+        list(Contact.objects.order_by("pk").values()),
+        list(Organization.objects.order_by("pk").values()),
+        list(Tag.objects.order_by("pk").values()),
+        list(Contact.tags.through.objects.order_by("pk").values()),
+        list(ApiToken.objects.order_by("pk").values("pk", "user_id")),
+    )
+
+
+@pytest.fixture
+def alices_things(alice):
+    org = make_organization(alice, "Acme")
+    referrer = make_contact(alice, "Ref")
+    contact = make_contact(alice, "Dana", organization=org, referred_by=referrer, tags="ux")
+    token, _ = api_token_create(user=alice)
+    return {"contact_id": contact.uuid, "organization_id": org.uuid, "token_id": token.pk}
+
+
+def _page_patterns(resolver=None, prefix=""):
+    """(name, route) of every page URL that takes an argument; the API has its own test."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith("api/"):
+                continue
+            yield from _page_patterns(entry, route)
+        elif isinstance(entry, URLPattern) and entry.pattern.converters:
+            yield entry.name, sorted(entry.pattern.converters)
+
+
+PAGES = dict(_page_patterns())
+POST_ONLY = {"token_revoke"}
+
+
+def test_every_page_that_takes_an_id_is_checked_here(alices_things):
+    # A new page with an id must get an owner check below: this fails until it does.
+    assert PAGES, "no page with an id found: the URL walk is broken"
+    for name, params in PAGES.items():
+        assert name, f"a page with {params} has no name"
+        missing = set(params) - set(alices_things)
+        assert not missing, f"{name} takes {missing}; add one of alice's objects for it"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_bob_gets_404_and_changes_nothing(name, method, alices_things, bob_client):
+    url = reverse(name, kwargs={k: alices_things[k] for k in PAGES[name]})
+    before = _snapshot()
+    data = {
+        "name": "Hacked",
+        "other": str(alices_things["contact_id"]),
+        "confirm": "yes",
+        "organization_name": "Hacked",
+        "lamp_motivation": 1,
+        "lamp_posting": 1,
+    }
+    response = getattr(bob_client, method)(url, data if method == "post" else None)
+    expected = 405 if method == "get" and name in POST_ONLY else 404
+    assert response.status_code == expected
+    assert _snapshot() == before
+
+
+def test_bob_cannot_bulk_change_or_merge_in_alices_contacts(alice, bob, bob_client):
+    alices = make_contact(alice, "Dana", tags="ux")
+    bobs = make_contact(bob, "Bob's")
+    before = _snapshot()
+    bob_client.post(
+        reverse("contacts_bulk"), {"ids": [alices.uuid], "action": "delete", "confirm": "yes"}
+    )
+    bob_client.post(reverse("contacts_bulk"), {"ids": [alices.uuid], "action": "tag", "tag": "x"})
+    response = bob_client.post(
+        reverse("contact_merge", args=[bobs.uuid]), {"other": alices.uuid, "confirm": "yes"}
+    )
+    assert response.status_code == 200  # alice's id is not among bob's choices
+    assert "Select a valid choice" in response.text
+    assert _snapshot() == before
+
+
+def test_bob_cannot_refer_to_alices_contact_from_his_form(alice, bob_client):
+    alices = make_contact(alice, "Dana")
+    response = bob_client.post(
+        reverse("contact_create"), {"name": "Mine", "referred_by_id": str(alices.uuid)}
+    )
+    assert response.status_code == 200
+    assert not Contact.objects.filter(name="Mine").exists()
+    response = bob_client.get(reverse("contact_create"), {"referred_by": alices.uuid})
+    assert response.status_code == 404
