@@ -8,7 +8,7 @@ os.environ.setdefault("COFFEECHAT_SECRET_KEY", "test-only-key-" + "k" * 50)
 os.environ.setdefault("COFFEECHAT_DATA_DIR", tempfile.mkdtemp(prefix="coffeechat-test-"))
 os.environ["COFFEECHAT_HTTPS"] = "0"
 
-from coffeechat.settings import *  # noqa: E402, F403
+from coffeechat.settings import *  # noqa: F403
 
 # Hashing passwords slowly is the point in production and pure waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -163,6 +163,7 @@ USE_TZ = True
 
 # Static files ----------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the package's static folders: no collectstatic step for a personal
 # install, and the files are still served by WhiteNoise with caching headers. A proxy that
 # serves files itself can set COFFEECHAT_STATIC_ROOT and run `coffeechat manage collectstatic`.

@@ -1,2 +1,5 @@
-def main() -> None:  # placeholder until the CLI lands
-    raise SystemExit("not yet")
+"""The `coffeechat` command (entry point `coffeechat.cli:main`)."""
+
+from coffeechat.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -40,8 +40,11 @@ def contact_get_for_user(user: Any, contact_id: Any) -> Contact:
 
 
 def contacts_referred_by(contact: Contact) -> QuerySet[Contact]:
+    # `contact` was fetched for its owner and links never cross owners (services check), so
+    # filtering on it alone is scoped — and lets SQLite use the referred_by index instead of
+    # walking the owner's whole list in name order.
     return (
-        Contact.objects.filter(owner_id=contact.owner_id, referred_by=contact)
+        Contact.objects.filter(referred_by=contact)
         .select_related("organization")
         .order_by("sort_name", "uuid")
     )
@@ -72,15 +75,18 @@ def organization_choices(user: Any) -> list[str]:
 
 
 def organization_contacts(organization: Organization) -> QuerySet[Contact]:
+    # Scoped through `organization`, fetched for its owner (see contacts_referred_by).
     return (
-        Contact.objects.filter(owner_id=organization.owner_id, organization=organization)
+        Contact.objects.filter(organization=organization)
         .prefetch_related("tags")
         .order_by("sort_name", "uuid")
     )
 
 
-def tag_list(user: Any) -> QuerySet[Tag]:
-    return Tag.objects.filter(owner=user).annotate(people=Count("contacts")).order_by("name")
+def tag_list(user: Any, *, with_counts: bool = False) -> QuerySet[Tag]:
+    """The owner's tags by name; counting their people reads every tagging, so only on request."""
+    queryset = Tag.objects.filter(owner=user).order_by("name")
+    return queryset.annotate(people=Count("contacts")) if with_counts else queryset
 
 
 def contact_choices(user: Any, *, exclude: Contact | None = None) -> list[tuple[str, str]]:
@@ -163,17 +169,20 @@ def contact_list(
     backwards = bool(before) and not after
     if after:
         sort_name, key = decode_cursor(after)
-        queryset = queryset.filter(
-            Q(sort_name__gt=sort_name) | Q(sort_name=sort_name, uuid__gt=key)
+        # The redundant `>=` lets the database start its index scan at the cursor.
+        queryset = queryset.filter(sort_name__gte=sort_name).filter(
+            Q(sort_name__gt=sort_name) | Q(uuid__gt=key)
         )
     elif before:
         sort_name, key = decode_cursor(before)
-        queryset = queryset.filter(
-            Q(sort_name__lt=sort_name) | Q(sort_name=sort_name, uuid__lt=key)
+        queryset = queryset.filter(sort_name__lte=sort_name).filter(
+            Q(sort_name__lt=sort_name) | Q(uuid__lt=key)
         )
     order = ("-sort_name", "-uuid") if backwards else ("sort_name", "uuid")
     rows = list(
         queryset.select_related("organization", "referred_by")
+        # Nothing shows the folded search text, nor the referrer's notes; both can be long.
+        .defer("search_text", "referred_by__search_text", "referred_by__notes")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by(*order)[: limit + 1]
     )
