@@ -52,6 +52,22 @@ class ContactForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
+    field_order = [
+        "name",
+        "organization_name",
+        "title",
+        "source",
+        "referred_by_id",
+        "practice",
+        "email",
+        "phone",
+        "linkedin_url",
+        "field",
+        "time_zone",
+        "tags",
+        "notes",
+    ]
+
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
