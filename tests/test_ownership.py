@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coffeechat.accounts.models import ApiToken
@@ -100,3 +101,45 @@ def test_bob_cannot_refer_to_alices_contact_from_his_form(alice, bob_client):
     assert not Contact.objects.filter(name="Mine").exists()
     response = bob_client.get(reverse("contact_create"), {"referred_by": alices.uuid})
     assert response.status_code == 404
+
+
+def _api_routes():
+    """(METHOD, path template) of every API operation whose path takes an id."""
+    from coffeechat.api.main import api
+
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            if "{" not in path:
+                continue
+            for operation in view.operations:
+                for method in operation.methods:
+                    yield method, f"/api/v1{prefix}{path}"
+
+
+API_ROUTES = sorted(set(_api_routes()))
+
+
+def test_every_api_route_with_an_id_is_checked_here(alices_things):
+    assert len(API_ROUTES) >= 6, "the API walk found too few routes: it is broken"
+    for _, template in API_ROUTES:
+        params = {part[1:-1] for part in template.split("/") if part.startswith("{")}
+        missing = params - set(alices_things)
+        assert not missing, f"{template} takes {missing}; add one of alice's objects for it"
+
+
+@pytest.mark.parametrize(("method", "template"), API_ROUTES)
+def test_bob_gets_404_from_the_api_and_changes_nothing(method, template, alices_things, bob):
+    from coffeechat.accounts.services import api_token_create
+
+    _, key = api_token_create(user=bob)
+    path = template.format(**alices_things)
+    before = _snapshot()
+    response = getattr(Client(), method.lower())(
+        path,
+        data='{"name": "Hacked"}' if method in {"PATCH", "PUT", "POST"} else None,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 404
+    assert "detail" in response.json()
+    assert _snapshot() == before
