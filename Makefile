@@ -21,9 +21,10 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	COFFEECHAT_DEBUG=1 COFFEECHAT_DATA_DIR=$$(mktemp -d) DATABASE_URL= $(BIN)/mypy
 	COFFEECHAT_DEBUG=1 COFFEECHAT_DATA_DIR=$$(mktemp -d) DATABASE_URL= $(BIN)/python -m django makemigrations --check --dry-run --settings=coffeechat.settings
 
-## make test: lint, migrations check and the whole suite on SQLite.
+## make test: lint, type check, migrations check and the whole suite on SQLite.
 test: lint
 	DATABASE_URL= $(BIN)/pytest
 

@@ -125,7 +125,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "coffeechat.sqlite3",
+            "NAME": str(DATA_DIR / "coffeechat.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and a writer work at once; IMMEDIATE takes the write lock
                 # at BEGIN so two writers queue on busy_timeout instead of failing with

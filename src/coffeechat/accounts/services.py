@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,9 +22,7 @@ TOKEN_PREFIX = "cc_"
 
 
 @transaction.atomic
-def user_create(
-    *, username: str, email: str, password: str | None, time_zone: str = "UTC"
-) -> AbstractBaseUser:
+def user_create(*, username: str, email: str, password: str | None, time_zone: str = "UTC") -> User:
     """Create a user and their profile. Raises ValidationError with field messages."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coffeechat.accounts import services
 from coffeechat.accounts.forms import ProfileForm, SignUpForm
 from coffeechat.accounts.models import ApiToken
+from coffeechat.lib.http import SignedInRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,7 +49,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     current = services.profile_for(request.user)
     first_time = current.completed_at is None
     form = ProfileForm(request.POST or None, instance=current)
@@ -64,7 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         _, new_key = services.api_token_create(
@@ -79,7 +80,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     if not services.api_token_revoke(user=request.user, token_id=token_id):
         raise Http404("No such token.")
     messages.success(request, "Token revoked: programs using it can no longer sign in.")

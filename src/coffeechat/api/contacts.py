@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -19,6 +19,7 @@ from coffeechat.api.schemas import (
     Message,
     ValidationErrors,
 )
+from coffeechat.lib.http import ApiRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.models import Contact
 
@@ -53,7 +54,7 @@ def _links(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("", response={200: ContactPageOut, **ERRORS}, summary="List contacts")
-def contact_list(request: HttpRequest, filters: Query[ContactFilterQuery]) -> dict[str, Any]:
+def contact_list(request: ApiRequest, filters: Query[ContactFilterQuery]) -> dict[str, Any]:
     """Your contacts in name order, a page at a time (follow `next_cursor`)."""
     try:
         page = selectors.contact_list(
@@ -74,21 +75,21 @@ def contact_list(request: HttpRequest, filters: Query[ContactFilterQuery]) -> di
 
 
 @router.post("", response={201: ContactOut, **ERRORS}, summary="Add a contact")
-def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
+def contact_create(request: ApiRequest, payload: ContactIn) -> Status[Contact]:
     data = _links(request.auth, payload.model_dump(exclude_unset=True))
     contact = services.contact_create(owner=request.auth, **data)
     return Status(201, selectors.contact_get_for_user(request.auth, contact.uuid))
 
 
 @router.get("/{contact_id}", response={200: ContactOut, **ERRORS_BY_ID}, summary="Get a contact")
-def contact_detail(request: HttpRequest, contact_id: UUID) -> Contact:
+def contact_detail(request: ApiRequest, contact_id: UUID) -> Contact:
     return selectors.contact_get_for_user(request.auth, contact_id)
 
 
 @router.patch(
     "/{contact_id}", response={200: ContactOut, **ERRORS_BY_ID}, summary="Change a contact"
 )
-def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactPatch) -> Contact:
+def contact_update(request: ApiRequest, contact_id: UUID, payload: ContactPatch) -> Contact:
     """Changes only the fields in the body; `tags` replaces the whole list."""
     contact = selectors.contact_get_for_user(request.auth, contact_id)
     data = _links(request.auth, payload.model_dump(exclude_unset=True))
@@ -97,7 +98,7 @@ def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactPatch
 
 
 @router.delete("/{contact_id}", response={204: None, **ERRORS_BY_ID}, summary="Delete a contact")
-def contact_delete(request: HttpRequest, contact_id: UUID) -> Status[None]:
+def contact_delete(request: ApiRequest, contact_id: UUID) -> Status[None]:
     contact = selectors.contact_get_for_user(request.auth, contact_id)
     services.contact_delete(contact=contact)
     return Status(204, None)

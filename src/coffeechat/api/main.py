@@ -73,7 +73,7 @@ def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> 
     """The services' field messages (full_clean and their own rules) as body errors."""
     if not hasattr(exc, "error_dict"):
         return unprocessable(request, [error_item(["body"], m) for m in exc.messages])
-    errors = []
+    errors: list[dict[str, Any]] = []
     for field, messages in exc.message_dict.items():
         loc: list[str | int] = ["body"] if field == NON_FIELD_ERRORS else ["body", field]
         errors.extend(error_item(loc, message) for message in messages)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -24,6 +23,7 @@ from coffeechat.api.schemas import (
     OrganizationPatch,
     ValidationErrors,
 )
+from coffeechat.lib.http import ApiRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.models import Organization
 
@@ -58,7 +58,7 @@ def _organization(user: Any, organization_id: UUID) -> Organization:
 
 @router.get("", response={200: OrganizationPageOut, **ERRORS}, summary="List organizations")
 def organization_list(
-    request: HttpRequest, filters: Query[OrganizationFilterQuery]
+    request: ApiRequest, filters: Query[OrganizationFilterQuery]
 ) -> dict[str, Any]:
     """Your organizations in LAMP order: motivation, then posting, then advocate.
 
@@ -76,7 +76,7 @@ def organization_list(
 
 
 @router.post("", response={201: OrganizationOut, **ERRORS}, summary="Add an organization")
-def organization_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+def organization_create(request: ApiRequest, payload: OrganizationIn) -> Status[Organization]:
     organization = services.organization_create(
         owner=request.auth, **payload.model_dump(exclude_unset=True)
     )
@@ -88,7 +88,7 @@ def organization_create(request: HttpRequest, payload: OrganizationIn) -> Status
     response={200: OrganizationOut, **ERRORS_BY_ID},
     summary="Get an organization",
 )
-def organization_detail(request: HttpRequest, organization_id: UUID) -> Organization:
+def organization_detail(request: ApiRequest, organization_id: UUID) -> Organization:
     return _organization(request.auth, organization_id)
 
 
@@ -98,7 +98,7 @@ def organization_detail(request: HttpRequest, organization_id: UUID) -> Organiza
     summary="Change an organization",
 )
 def organization_update(
-    request: HttpRequest, organization_id: UUID, payload: OrganizationPatch
+    request: ApiRequest, organization_id: UUID, payload: OrganizationPatch
 ) -> Organization:
     """Changes only the fields in the body."""
     organization = selectors.organization_get_for_user(request.auth, organization_id)
@@ -113,7 +113,7 @@ def organization_update(
     response={204: None, **ERRORS_BY_ID},
     summary="Delete an organization",
 )
-def organization_delete(request: HttpRequest, organization_id: UUID) -> Status[None]:
+def organization_delete(request: ApiRequest, organization_id: UUID) -> Status[None]:
     """Its people stay on your list, without an organization."""
     organization = selectors.organization_get_for_user(request.auth, organization_id)
     services.organization_delete(organization=organization)

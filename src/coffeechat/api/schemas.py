@@ -28,7 +28,7 @@ from coffeechat.network.selectors import (
 
 
 def max_length(model: type[Model], field: str) -> int:
-    length = model._meta.get_field(field).max_length
+    length = getattr(model._meta.get_field(field), "max_length", None)
     if length is None:
         raise TypeError(f"{model.__name__}.{field} has no max_length to check input against.")
     return length

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -71,9 +71,9 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["source"].choices = [("", "Not set"), *Source.choices]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Not set"), *Source.choices]
         exclude = self.instance if self.instance.pk else None
-        self.fields["referred_by_id"].choices = [
+        cast(forms.ChoiceField, self.fields["referred_by_id"]).choices = [
             ("", "Nobody"),
             *contact_choices(owner, exclude=exclude),
         ]
@@ -131,4 +131,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, owner: Any, keep: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", "Choose…"), *contact_choices(owner, exclude=keep)]
+        cast(forms.ChoiceField, self.fields["other"]).choices = [
+            ("", "Choose…"),
+            *contact_choices(owner, exclude=keep),
+        ]

@@ -97,6 +97,11 @@ class Tag(models.Model):
         return self.name
 
 
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's human name, e.g. "LinkedIn URL" for Contact.linkedin_url."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 class Contact(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
@@ -147,7 +152,7 @@ class Contact(models.Model):
         """Recompute sort_name and search_text from the fields people search by."""
         if tag_names is None:
             tag_names = [t.name for t in self.tags.all()] if self.pk else []
-        organization_name = self.organization.name if self.organization_id else ""
+        organization_name = self.organization.name if self.organization is not None else ""
         self.sort_name = fold(self.name)[:200]
         parts = [
             self.name,

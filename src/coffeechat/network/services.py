@@ -7,15 +7,15 @@ field -> messages) before writing anything, so bad input changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from coffeechat.lib.text import fold, squeeze
 from coffeechat.lib.validators import refuse_null_characters
-from coffeechat.network.models import Contact, Organization, Tag
+from coffeechat.network.models import Contact, Organization, Tag, field_label
 
 CONTACT_FIELDS = (
     "name",
@@ -313,10 +313,10 @@ def contact_merge(*, keep: Contact, other: Contact, take: Iterable[str] = ()) ->
             continue
         if not mine or name in take:
             if mine:
-                set_aside.append(f"{Contact._meta.get_field(name).verbose_name}: {_display(mine)}")
+                set_aside.append(f"{field_label(Contact, name)}: {_display(mine)}")
             setattr(keep, name, theirs)
         else:
-            set_aside.append(f"{Contact._meta.get_field(name).verbose_name}: {_display(theirs)}")
+            set_aside.append(f"{field_label(Contact, name)}: {_display(theirs)}")
     if other.name != keep.name:
         set_aside.insert(0, f"also known as: {other.name}")
     notes = [keep.notes.strip()] if keep.notes.strip() else []
@@ -330,9 +330,10 @@ def contact_merge(*, keep: Contact, other: Contact, take: Iterable[str] = ()) ->
     # Move every row that points at the duplicate (reverse foreign keys of any app).
     for relation in Contact._meta.related_objects:
         if relation.one_to_many or relation.one_to_one:
-            relation.related_model._base_manager.filter(**{relation.field.name: other}).exclude(
-                pk=keep.pk
-            ).update(**{relation.field.name: keep})
+            related = cast(type[Model], relation.related_model)
+            related._base_manager.filter(**{relation.field.name: other}).exclude(pk=keep.pk).update(
+                **{relation.field.name: keep}
+            )
     if keep.referred_by_id == other.pk:
         keep.referred_by = other.referred_by if other.referred_by_id != keep.pk else None
     keep.tags.add(*other.tags.all())

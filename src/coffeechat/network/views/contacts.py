@@ -7,20 +7,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coffeechat.lib.http import SignedInRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.forms import ContactFilterForm, ContactForm, MergeForm
-from coffeechat.network.models import Contact
+from coffeechat.network.models import Contact, field_label
 from coffeechat.network.views.common import add_service_errors
 
 CONTACT_ALIASES = {"organization": "organization_name", "referred_by": "referred_by_id"}
 
 
-def _filters(request: HttpRequest) -> tuple[ContactFilterForm, selectors.ContactFilters]:
+def _filters(request: SignedInRequest) -> tuple[ContactFilterForm, selectors.ContactFilters]:
     form = ContactFilterForm(request.GET)
     if not form.is_valid():
         return form, selectors.ContactFilters()
@@ -32,7 +33,7 @@ def _filters(request: HttpRequest) -> tuple[ContactFilterForm, selectors.Contact
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: SignedInRequest) -> HttpResponse:
     form, filters = _filters(request)
     try:
         page = selectors.contact_list(
@@ -73,7 +74,7 @@ def _contact_fields(form: ContactForm, owner: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: SignedInRequest) -> HttpResponse:
     initial = {}
     referrer_id = request.GET.get("referred_by", "")
     if referrer_id:
@@ -100,7 +101,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
+def contact_detail(request: SignedInRequest, contact_id: str) -> HttpResponse:
     contact = selectors.contact_get_for_user(request.user, contact_id)
     return render(
         request,
@@ -111,7 +112,7 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
+def contact_edit(request: SignedInRequest, contact_id: str) -> HttpResponse:
     contact = selectors.contact_get_for_user(request.user, contact_id)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +137,7 @@ def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_delete(request: HttpRequest, contact_id: str) -> HttpResponse:
+def contact_delete(request: SignedInRequest, contact_id: str) -> HttpResponse:
     contact = selectors.contact_get_for_user(request.user, contact_id)
     if request.method == "POST":
         name = contact.name
@@ -148,7 +149,7 @@ def contact_delete(request: HttpRequest, contact_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_merge(request: HttpRequest, contact_id: str) -> HttpResponse:
+def contact_merge(request: SignedInRequest, contact_id: str) -> HttpResponse:
     """Pick a duplicate, see what each field becomes, then merge."""
     keep = selectors.contact_get_for_user(request.user, contact_id)
     data = (
@@ -174,7 +175,7 @@ def contact_merge(request: HttpRequest, contact_id: str) -> HttpResponse:
     rows = [
         {
             "name": name,
-            "label": Contact._meta.get_field(name).verbose_name,
+            "label": field_label(Contact, name),
             "mine": mine,
             "theirs": theirs,
         }
@@ -192,7 +193,7 @@ BULK_ACTIONS = {"tag", "untag", "delete"}
 
 @login_required
 @require_POST
-def contacts_bulk(request: HttpRequest) -> HttpResponse:
+def contacts_bulk(request: SignedInRequest) -> HttpResponse:
     """Tag, untag or delete the ticked contacts. Deleting asks for a confirmation first."""
     ids = request.POST.getlist("ids")
     action = request.POST.get("action", "")

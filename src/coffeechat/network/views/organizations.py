@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from coffeechat.lib.http import SignedInRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.forms import OrganizationForm
 from coffeechat.network.views.common import add_service_errors
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: SignedInRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     return render(
         request,
@@ -23,7 +24,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, organization_id: str) -> HttpResponse:
+def organization_detail(request: SignedInRequest, organization_id: str) -> HttpResponse:
     organization = selectors.organization_get_for_user(request.user, organization_id)
     return render(
         request,
@@ -37,7 +38,7 @@ def organization_detail(request: HttpRequest, organization_id: str) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: SignedInRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +53,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, organization_id: str) -> HttpResponse:
+def organization_edit(request: SignedInRequest, organization_id: str) -> HttpResponse:
     organization = selectors.organization_get_for_user(request.user, organization_id)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_delete(request: HttpRequest, organization_id: str) -> HttpResponse:
+def organization_delete(request: SignedInRequest, organization_id: str) -> HttpResponse:
     organization = selectors.organization_get_for_user(request.user, organization_id)
     if request.method == "POST":
         name = organization.name
