@@ -69,6 +69,11 @@ class ProfileForm(forms.ModelForm):
             "wording",
         ]
         widgets = {"elevator_pitch": forms.Textarea(attrs={"rows": 4})}
+        labels = {"wording": "What to call the conversation"}
+        help_texts = {
+            "wording": "Any of these is fine: people know what an informational interview is, "
+            "and “coffee chat” can feel more relaxed."
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
