@@ -31,18 +31,8 @@ CONTACT_FIELDS = (
     "practice",
     "notes",
 )
-# Fields a merge may take from the duplicate; the rest are links handled on their own.
-MERGE_FIELDS = (
-    "email",
-    "phone",
-    "linkedin_url",
-    "organization",
-    "title",
-    "field",
-    "time_zone",
-    "source",
-    "referred_by",
-)
+# Fields a merge may take from the duplicate; name, practice and notes are combined instead.
+MERGE_FIELDS = tuple(f for f in CONTACT_FIELDS if f not in {"name", "practice", "notes"})
 TAG_MAX_LENGTH = 50
 
 
