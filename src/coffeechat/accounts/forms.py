@@ -6,6 +6,7 @@ from django import forms
 
 from coffeechat.accounts.models import Medium, Profile
 from coffeechat.lib.timezones import is_time_zone, time_zone_choices
+from coffeechat.lib.widgets import FastSelect
 
 
 class SignUpForm(forms.Form):
@@ -45,7 +46,7 @@ class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
         help_text="Times you read in Coffeechat are shown in this zone.",
-        widget=forms.Select(attrs={"data-browser-tz": ""}),
+        widget=FastSelect(attrs={"data-browser-tz": ""}),
     )
     preferred_media = forms.MultipleChoiceField(
         label="Ways to meet you can offer",

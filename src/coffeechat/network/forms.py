@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from coffeechat.lib.timezones import time_zone_choices
+from coffeechat.lib.widgets import FastSelect
 from coffeechat.network.models import Contact, Organization, Source
 from coffeechat.network.selectors import contact_choices
 
@@ -19,11 +20,12 @@ class ContactForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"list": "organization-names", "autocomplete": "off"}),
         help_text="Type a new name or pick one of yours.",
     )
-    referred_by_id = forms.ChoiceField(label="Referred by", required=False)
+    referred_by_id = forms.ChoiceField(label="Referred by", required=False, widget=FastSelect)
     time_zone = forms.ChoiceField(
         label="Their time zone",
         required=False,
         choices=lambda: time_zone_choices("Not known"),
+        widget=FastSelect,
     )
     tags = forms.CharField(
         max_length=1000,
@@ -50,6 +52,7 @@ class ContactForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
+            "source": FastSelect,
         }
 
     field_order = [
@@ -116,18 +119,22 @@ class OrganizationForm(forms.ModelForm):
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     source = forms.ChoiceField(
-        label="How you know them", required=False, choices=[("", "Any"), *Source.choices]
+        label="How you know them",
+        required=False,
+        choices=[("", "Any"), *Source.choices],
+        widget=FastSelect,
     )
     practice = forms.ChoiceField(
         label="Practice",
         required=False,
         choices=[("", "Everyone"), ("yes", "Practice contacts"), ("no", "Not practice")],
+        widget=FastSelect,
     )
     tag = forms.CharField(label="Tag", required=False, max_length=50)
 
 
 class MergeForm(forms.Form):
-    other = forms.ChoiceField(label="Duplicate to merge into this contact")
+    other = forms.ChoiceField(label="Duplicate to merge into this contact", widget=FastSelect)
 
     def __init__(self, *args: Any, owner: Any, keep: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
