@@ -30,7 +30,7 @@ class FastSelect(forms.Select):
             selected = " selected" if key in chosen else ""
             options.append(
                 f'<option value="{conditional_escape(key)}"{selected}>'
-                f"{conditional_escape(label)}</option>"
+                f"{conditional_escape(str(label))}</option>"
             )
             if selected and not self.allow_multiple_selected:
                 chosen = set()
