@@ -117,6 +117,8 @@ def main() -> None:
             "search “career fair”": "/contacts/?q=career+fair",
             "search “xyz” (no match)": "/contacts/?q=xyz",
             "contact page": f"/contacts/{deep.uuid}/",
+            "add-a-person form": "/contacts/new/",
+            "“referred by” suggestions for “jos”": "/contacts/suggestions/?q=jos",
         }
         for label, url in cases.items():
             median, queries = timed(client, url, args.rounds)

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 
 from coffeechat.lib.timezones import time_zone_choices
 from coffeechat.lib.widgets import FastSelect
 from coffeechat.network.models import Contact, Organization, Source
-from coffeechat.network.selectors import contact_choices
+from coffeechat.network.selectors import (
+    contact_choices,
+    contact_count,
+    contact_label,
+    contacts_named,
+)
+
+# Up to this many people, "referred by" is a menu; beyond, a name box with suggestions.
+REFERRER_MENU_LIMIT = 300
 
 
 class ContactForm(forms.ModelForm):
@@ -61,6 +71,7 @@ class ContactForm(forms.ModelForm):
         "title",
         "source",
         "referred_by_id",
+        "referred_by_name",
         "practice",
         "email",
         "phone",
@@ -74,22 +85,101 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
+        self.exclude = self.instance if self.instance.pk else None
         cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Not set"), *Source.choices]
-        exclude = self.instance if self.instance.pk else None
-        cast(forms.ChoiceField, self.fields["referred_by_id"]).choices = [
-            ("", "Nobody"),
-            *contact_choices(owner, exclude=exclude),
-        ]
+        current = self.initial.get("referred_by_id") or (
+            str(self.instance.referred_by.uuid) if self.instance.referred_by_id else ""
+        )
+        self.initial["referred_by_id"] = current
+        self.referrer_menu = contact_count(owner) <= REFERRER_MENU_LIMIT
+        if self.referrer_menu:
+            cast(forms.ChoiceField, self.fields["referred_by_id"]).choices = [
+                ("", "Nobody"),
+                *contact_choices(owner, exclude=self.exclude),
+            ]
+        else:
+            # Too many people for a menu: type a name instead (the page suggests matches).
+            self.fields["referred_by_id"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
+            self.fields["referred_by_name"] = forms.CharField(
+                label="Referred by",
+                max_length=420,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "list": "referrer-suggestions",
+                        "autocomplete": "off",
+                        "hx-get": reverse("contact_suggestions"),
+                        "hx-trigger": "input changed delay:200ms",
+                        "hx-target": "#referrer-suggestions",
+                        "hx-swap": "innerHTML",
+                    }
+                ),
+                help_text="Type their name; pick “Name — Organization” if several share it.",
+            )
+            self.order_fields(self.field_order)
+            referrer = (
+                Contact.objects.filter(owner=owner, uuid=current).first() if current else None
+            )
+            if referrer is not None:
+                self.initial["referred_by_name"] = contact_label(
+                    referrer.name, referrer.organization.name if referrer.organization else None
+                )
         if self.instance.pk:
             self.initial.setdefault(
                 "organization_name",
                 self.instance.organization.name if self.instance.organization_id else "",
             )
-            self.initial.setdefault(
-                "referred_by_id",
-                str(self.instance.referred_by.uuid) if self.instance.referred_by_id else "",
-            )
             self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
+
+    @property
+    def referrer_field(self) -> str:
+        """The visible "referred by" field, where errors about the referrer belong."""
+        return "referred_by_id" if self.referrer_menu else "referred_by_name"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["referred_by"] = self._referrer(data)
+        return data
+
+    def _referrer(self, data: dict[str, Any]) -> Contact | None:
+        key = data.get("referred_by_id") or ""
+        typed = (data.get("referred_by_name") or "").strip()
+        if not self.referrer_menu and typed != (self.initial.get("referred_by_name") or ""):
+            if not typed:
+                return None
+            matches = contacts_named(self.owner, typed, exclude=self.exclude)
+            if len(matches) == 1:
+                return matches[0]
+            if (
+                not matches
+                and self.exclude is not None
+                and contacts_named(self.owner, typed) == [self.exclude]
+            ):
+                self.add_error("referred_by_name", "Someone cannot refer themselves.")
+                return None
+            message = (
+                f"Nobody on your list is called “{typed}”. Add them first, or check the spelling."
+                if not matches
+                else f"Several people are called “{typed}”: choose one of the suggestions, "
+                "which add their organization."
+            )
+            self.add_error("referred_by_name", message)
+            return None
+        if not key:
+            return None
+        referrer = Contact.objects.filter(owner=self.owner, uuid__in=_as_uuid(key)).first()
+        if referrer is None:
+            self.add_error(self.referrer_field, "Choose someone from your own list.")
+        return referrer
+
+
+def _as_uuid(value: str) -> list[uuid.UUID]:
+    try:
+        return [uuid.UUID(value)]
+    except ValueError:
+        return []
 
 
 class OrganizationForm(forms.ModelForm):

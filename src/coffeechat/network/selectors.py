@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coffeechat.lib.text import fold
 from coffeechat.network.models import Contact, Organization, Source, Tag
 from coffeechat.network.search import contacts_matching
 
@@ -89,13 +90,47 @@ def tag_list(user: Any, *, with_counts: bool = False) -> QuerySet[Tag]:
     return queryset.annotate(people=Count("contacts")) if with_counts else queryset
 
 
+LABEL_SEPARATOR = " — "
+
+
+def contact_label(name: str, organization: str | None) -> str:
+    """How a person is named in pickers: "Sam Lee — Acme", or just "Sam Lee"."""
+    return f"{name}{LABEL_SEPARATOR}{organization}" if organization else name
+
+
 def contact_choices(user: Any, *, exclude: Contact | None = None) -> list[tuple[str, str]]:
     """(uuid, "Name — Organization") for pickers such as "referred by"."""
     queryset = Contact.objects.filter(owner=user).order_by("sort_name", "uuid")
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
     rows = queryset.values_list("uuid", "name", "organization__name")
-    return [(str(u), f"{name} — {org}" if org else name) for u, name, org in rows]
+    return [(str(u), contact_label(name, org)) for u, name, org in rows]
+
+
+def contact_count(user: Any) -> int:
+    return Contact.objects.filter(owner=user).count()
+
+
+def contacts_named(user: Any, label: str, *, exclude: Contact | None = None) -> list[Contact]:
+    """The user's contacts a typed "Name" or "Name — Organization" can mean (accents and
+    case ignored), at most a few: enough to tell none, one, or several apart."""
+    name, _, organization = label.partition(LABEL_SEPARATOR.strip())
+    queryset = Contact.objects.filter(owner=user, sort_name=fold(name)[:200])
+    if organization.strip():
+        queryset = queryset.filter(organization__name__iexact=organization.strip())
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return list(queryset.select_related("organization").order_by("uuid")[:5])
+
+
+def contact_suggestions(user: Any, query: str, *, limit: int = 15) -> list[str]:
+    """Labels of the people matching what was typed so far, for a picker's suggestions."""
+    if not query.strip():
+        return []
+    rows = contacts_matching(Contact.objects.filter(owner=user), query).order_by(
+        "sort_name", "organization__name", "uuid"
+    )
+    return [contact_label(n, o) for n, o in rows.values_list("name", "organization__name")[:limit]]
 
 
 # The contact list ---------------------------------------------------------------

@@ -6,6 +6,7 @@ urlpatterns = [
     path("contacts/", contacts.contact_list, name="contact_list"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
     path("contacts/bulk/", contacts.contacts_bulk, name="contacts_bulk"),
+    path("contacts/suggestions/", contacts.contact_suggestions, name="contact_suggestions"),
     path("contacts/<str:contact_id>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<str:contact_id>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<str:contact_id>/delete/", contacts.contact_delete, name="contact_delete"),

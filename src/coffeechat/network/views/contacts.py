@@ -18,7 +18,19 @@ from coffeechat.network.forms import ContactFilterForm, ContactForm, MergeForm
 from coffeechat.network.models import Contact, field_label
 from coffeechat.network.views.common import add_service_errors
 
-CONTACT_ALIASES = {"organization": "organization_name", "referred_by": "referred_by_id"}
+
+def _aliases(form: ContactForm) -> dict[str, str]:
+    """Where a service's field errors show on the form."""
+    return {"organization": "organization_name", "referred_by": form.referrer_field}
+
+
+@login_required
+def contact_suggestions(request: SignedInRequest) -> HttpResponse:
+    """<option>s for the "referred by" box: the people matching what was typed."""
+    # htmx sends the box's own value, under the box's name.
+    typed = request.GET.get("q") or request.GET.get("referred_by_name", "")
+    labels = selectors.contact_suggestions(request.user, typed[:200])
+    return render(request, "network/contact_suggestions.html", {"labels": labels})
 
 
 def _filters(request: SignedInRequest) -> tuple[ContactFilterForm, selectors.ContactFilters]:
@@ -64,12 +76,15 @@ def contact_list(request: SignedInRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _contact_fields(form: ContactForm, owner: Any) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
-    referred = data.pop("referred_by_id", "")
+def _contact_fields(form: ContactForm) -> dict[str, Any]:
+    data = form.cleaned_data
     fields = {k: data[k] for k in ContactForm.Meta.fields}
-    fields["referred_by"] = selectors.contact_get_for_user(owner, referred) if referred else None
-    return {**fields, "organization_name": data["organization_name"], "tags": data["tags"]}
+    return {
+        **fields,
+        "referred_by": data["referred_by"],
+        "organization_name": data["organization_name"],
+        "tags": data["tags"],
+    }
 
 
 @login_required
@@ -83,11 +98,9 @@ def contact_create(request: SignedInRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(
-                owner=request.user, **_contact_fields(form, request.user)
-            )
+            contact = services.contact_create(owner=request.user, **_contact_fields(form))
         except ValidationError as exc:
-            add_service_errors(form, exc, CONTACT_ALIASES)
+            add_service_errors(form, exc, _aliases(form))
         else:
             messages.success(request, f"{contact.name} is on your list.")
             if "add_another" in request.POST:
@@ -117,9 +130,9 @@ def contact_edit(request: SignedInRequest, contact_id: str) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(contact=contact, **_contact_fields(form, request.user))
+            services.contact_update(contact=contact, **_contact_fields(form))
         except ValidationError as exc:
-            add_service_errors(form, exc, CONTACT_ALIASES)
+            add_service_errors(form, exc, _aliases(form))
             contact.refresh_from_db()
         else:
             messages.success(request, "Saved.")
