@@ -11,22 +11,19 @@ from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from coffeechat.api.schemas import (
+    ERRORS,
+    ERRORS_BY_ID,
     ContactFilterQuery,
     ContactIn,
     ContactOut,
     ContactPageOut,
     ContactPatch,
-    Message,
-    ValidationErrors,
 )
 from coffeechat.lib.http import ApiRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.models import Contact
 
 router = Router(tags=["contacts"])
-
-ERRORS: dict[int, Any] = {401: Message, 422: ValidationErrors}
-ERRORS_BY_ID: dict[int, Any] = {**ERRORS, 404: Message}
 
 
 def _links(user: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -15,22 +15,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from coffeechat.api.schemas import (
     BROKEN_CURSOR,
-    Message,
+    ERRORS,
+    ERRORS_BY_ID,
     OrganizationFilterQuery,
     OrganizationIn,
     OrganizationOut,
     OrganizationPageOut,
     OrganizationPatch,
-    ValidationErrors,
 )
 from coffeechat.lib.http import ApiRequest
 from coffeechat.network import selectors, services
 from coffeechat.network.models import Organization
 
 router = Router(tags=["organizations"])
-
-ERRORS: dict[int, Any] = {401: Message, 422: ValidationErrors}
-ERRORS_BY_ID: dict[int, Any] = {**ERRORS, 404: Message}
 
 
 def _offset(cursor: str) -> int:
@@ -48,12 +45,6 @@ def _offset(cursor: str) -> int:
             }
         ]
     )
-
-
-def _organization(user: Any, organization_id: UUID) -> Organization:
-    # Fetched through the list's query so the response carries the people count.
-    organization = selectors.organization_get_for_user(user, organization_id)
-    return selectors.organization_list(user).get(pk=organization.pk)
 
 
 @router.get("", response={200: OrganizationPageOut, **ERRORS}, summary="List organizations")
@@ -80,7 +71,7 @@ def organization_create(request: ApiRequest, payload: OrganizationIn) -> Status[
     organization = services.organization_create(
         owner=request.auth, **payload.model_dump(exclude_unset=True)
     )
-    return Status(201, _organization(request.auth, organization.uuid))
+    return Status(201, selectors.organization_get_for_user(request.auth, organization.uuid))
 
 
 @router.get(
@@ -89,7 +80,7 @@ def organization_create(request: ApiRequest, payload: OrganizationIn) -> Status[
     summary="Get an organization",
 )
 def organization_detail(request: ApiRequest, organization_id: UUID) -> Organization:
-    return _organization(request.auth, organization_id)
+    return selectors.organization_get_for_user(request.auth, organization_id)
 
 
 @router.patch(
@@ -105,7 +96,7 @@ def organization_update(
     services.organization_update(
         organization=organization, **payload.model_dump(exclude_unset=True)
     )
-    return _organization(request.auth, organization.uuid)
+    return selectors.organization_get_for_user(request.auth, organization.uuid)
 
 
 @router.delete(

@@ -120,6 +120,11 @@ class Message(Schema):
     detail: str
 
 
+# The error responses every endpoint documents; routes with an id in the path add 404.
+ERRORS: dict[int, Any] = {401: Message, 422: ValidationErrors}
+ERRORS_BY_ID: dict[int, Any] = {**ERRORS, 404: Message}
+
+
 if TYPE_CHECKING:
     SourceValue = str
 else:

@@ -52,8 +52,13 @@ def contacts_referred_by(contact: Contact) -> QuerySet[Contact]:
 
 
 def organization_get_for_user(user: Any, organization_id: Any) -> Organization:
+    """The user's organization, with `people` (how many contacts work there), or Http404."""
     key = _parse_uuid(organization_id)
-    organization = Organization.objects.filter(owner=user, uuid=key).first()
+    organization = (
+        Organization.objects.filter(owner=user, uuid=key)
+        .annotate(people=Count("contacts", distinct=True))
+        .first()
+    )
     if organization is None:
         raise Http404("No such organization.")
     return organization

@@ -119,12 +119,13 @@ def organization_create(*, owner: Any, **fields: Any) -> Organization:
 
 @transaction.atomic
 def organization_update(*, organization: Organization, **fields: Any) -> Organization:
-    renamed = "name" in fields and fields["name"] != organization.name
+    # Compare with the stored name: a form may already have set the new one on the instance.
+    stored = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True).get()
     for name, value in fields.items():
         setattr(organization, name, value)
     _organization_clean(organization)
     organization.save()
-    if renamed:
+    if organization.name != stored:
         _refresh_contacts(Contact.objects.filter(organization=organization))
     return organization
 

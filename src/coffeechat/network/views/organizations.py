@@ -79,9 +79,8 @@ def organization_delete(request: SignedInRequest, organization_id: str) -> HttpR
         services.organization_delete(organization=organization)
         messages.success(request, f"{name} was deleted; its people stay on your list.")
         return redirect("organization_list")
-    people = selectors.organization_contacts(organization).count()
     return render(
         request,
         "network/organization_confirm_delete.html",
-        {"organization": organization, "people": people},
+        {"organization": organization},
     )
