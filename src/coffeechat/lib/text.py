@@ -6,6 +6,12 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+# Left out of a name's words: "Dr. Jane Doe, PhD" is Jane Doe.
+HONORIFICS = frozenset(
+    {"dr", "mr", "mrs", "ms", "mx", "prof", "phd", "md", "mba", "jr", "sr", "ii", "iii", "iv"}
+    | {"cpa", "esq", "pe", "rn", "pmp", "msc", "bsc"}
+)
 
 
 def fold(value: str) -> str:
@@ -21,3 +27,9 @@ def fold(value: str) -> str:
 def squeeze(value: str) -> str:
     """Trim and collapse runs of white space (what a person typed, tidied)."""
     return _SPACE.sub(" ", value).strip()
+
+
+def name_words(name: str) -> list[str]:
+    """ "Dr. Jane   Doe, PhD" -> ["jane", "doe"]: folded words without titles or degrees."""
+    words = _WORD.findall(fold(name))
+    return [w for w in words if w not in HONORIFICS] or words

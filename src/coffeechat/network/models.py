@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import urllib.parse
 import uuid
 
 from django.conf import settings
@@ -7,7 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models.functions import Lower
 
-from coffeechat.lib.text import fold
+from coffeechat.lib.text import fold, name_words
 from coffeechat.lib.timezones import validate_time_zone
 from coffeechat.lib.validators import http_url_validator
 
@@ -97,6 +99,23 @@ class Tag(models.Model):
         return self.name
 
 
+_LINKEDIN_PROFILE = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(in|pub|company)/([^/?#]+)", re.IGNORECASE
+)
+
+
+def linkedin_key(url: str) -> str:
+    """ "https://www.linkedin.com/in/Jane-Doe/?trk=x" -> "linkedin.com/in/jane-doe"; other
+    addresses lower-cased without scheme, "www." or trailing slash."""
+    value = url.strip()
+    found = _LINKEDIN_PROFILE.match(value)
+    if found:
+        slug = urllib.parse.unquote(found.group(2)).casefold()
+        return f"linkedin.com/{found.group(1).lower()}/{slug}"[:200]
+    value = re.sub(r"^[a-z]+://", "", value, flags=re.IGNORECASE).casefold()
+    return value.removeprefix("www.").rstrip("/")[:200]
+
+
 def field_label(model: type[models.Model], name: str) -> str:
     """A field's human name, e.g. "LinkedIn URL" for Contact.linkedin_url."""
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
@@ -138,11 +157,23 @@ class Contact(models.Model):
     # indexed search and for a stable, human sort order ("Élodie" next to "Elodie").
     sort_name = models.CharField(max_length=200, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # What imports match people by: the address in lower case, and the LinkedIn profile
+    # ("linkedin.com/in/jane-doe") however its URL was written.
+    email_key = models.CharField(max_length=254, editable=False, default="")
+    linkedin_key = models.CharField(max_length=200, editable=False, default="")
+    # The first and last words of the name (name_words), so that an import compares a row
+    # only with people at the same organization who share one of them.
+    first_word = models.CharField(max_length=100, editable=False, default="")
+    last_word = models.CharField(max_length=100, editable=False, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["owner", "sort_name", "uuid"], name="network_contact_keyset"),
             models.Index(fields=["owner", "source"], name="network_contact_source"),
+            models.Index(fields=["owner", "email_key"], name="network_contact_email_key"),
+            models.Index(fields=["owner", "linkedin_key"], name="network_contact_linkedin_key"),
+            models.Index(fields=["organization", "first_word"], name="network_contact_org_first"),
+            models.Index(fields=["organization", "last_word"], name="network_contact_org_last"),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +185,11 @@ class Contact(models.Model):
             tag_names = [t.name for t in self.tags.all()] if self.pk else []
         organization_name = self.organization.name if self.organization is not None else ""
         self.sort_name = fold(self.name)[:200]
+        self.email_key = self.email.strip().lower()
+        self.linkedin_key = linkedin_key(self.linkedin_url)
+        words = name_words(self.name)
+        self.first_word = words[0][:100] if words else ""
+        self.last_word = words[-1][:100] if words else ""
         parts = [
             self.name,
             organization_name,
