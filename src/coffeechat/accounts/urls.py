@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("account/profile/", views.profile, name="profile"),
+    path("account/delete/", views.account_delete, name="account_delete"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -85,3 +85,20 @@ def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
         raise Http404("No such token.")
     messages.success(request, "Token revoked: programs using it can no longer sign in.")
     return redirect("tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: SignedInRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            services.user_delete(user=request.user, password=request.POST.get("password", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            logout(request)
+            # Added after logout, which empties the session, so the message survives it.
+            messages.success(request, "Your account and everything in it have been deleted.")
+            return redirect("home")
+    return render(request, "accounts/account_delete.html", {"error": error})

@@ -16,7 +16,7 @@ from coffeechat.cli.runtime import (
     validation_messages,
 )
 
-user_app = typer.Typer(help="Create user accounts.", no_args_is_help=True)
+user_app = typer.Typer(help="Create and delete user accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="Create API tokens for scripts.", no_args_is_help=True)
 
 
@@ -79,6 +79,48 @@ def user_create_command(
             "with --password-stdin.",
             err=True,
         )
+
+
+@user_app.command("delete")
+def user_delete_command(
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The account to delete.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask to type the username to confirm.")
+    ] = False,
+) -> None:
+    """Delete a user account and everything in it, at once and for good.
+
+    Their profile, people, organizations, tags, calendars, imports and API tokens all go,
+    in one transaction. No password is asked: whoever runs this command owns the install.
+    Without --yes you are asked to type the username to confirm. There is no undo: make a
+    backup first if they may want their data back.
+
+    Examples:
+
+    ```
+    coffeechat export --user sam --format json --output sam-backup.json
+    coffeechat user delete sam
+    coffeechat user delete sam --yes
+    ```
+    """
+    django_setup()
+    database_prepare(migrate=False)
+    from django.apps import apps
+
+    from coffeechat.accounts.services import user_erase
+
+    user = user_get(username)
+    if not yes:
+        typed = typer.prompt(f"This deletes “{username}” and all their data. Type the username")
+        if typed.strip() != username:
+            fail("That is not the username. Nothing was deleted.")
+    deleted = user_erase(user=user)
+    parts = [
+        f"{count} {apps.get_model(label)._meta.verbose_name_plural}"
+        for label, count in sorted(deleted.items())
+        if count and label != user._meta.label
+    ]
+    say(f"Deleted user “{username}”" + (f" with {', '.join(parts)}." if parts else "."))
 
 
 @token_app.command("create")
