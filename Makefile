@@ -38,6 +38,7 @@ test-browser: install
 
 bench: install
 	$(BIN)/python bench/contact_list.py
+	$(BIN)/python bench/import_linkedin.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

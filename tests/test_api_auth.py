@@ -172,6 +172,16 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/contacts/{contact_id}",
         "/api/v1/organizations",
         "/api/v1/organizations/{organization_id}",
+        "/api/v1/imports",
+        "/api/v1/imports/{import_id}",
+        "/api/v1/imports/{import_id}/preview",
+        "/api/v1/imports/{import_id}/apply",
+        "/api/v1/exports/{export_format}",
+        "/api/v1/exports/restore",
+        "/api/v1/calendars",
+        "/api/v1/calendars/{calendar_id}",
+        "/api/v1/calendars/{calendar_id}/refresh",
+        "/api/v1/busy",
     }
     assert set(schema["paths"]["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}
     schemes = schema["components"]["securitySchemes"]

@@ -8,8 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create
+from coffeechat.interchange.models import ImportRun
 from coffeechat.network.models import Contact, Organization, Tag
+from coffeechat.outreach.models import BusyInterval, Calendar
 from tests.factories import make_contact, make_organization
+
+# URL parts that name a kind of thing, not an object: each user only ever gets their own.
+NOT_IDS = {"fmt", "export_format"}
 
 
 def _snapshot():
@@ -19,6 +24,9 @@ def _snapshot():
         list(Tag.objects.order_by("pk").values()),
         list(Contact.tags.through.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values("pk", "user_id")),
+        list(ImportRun.objects.order_by("pk").values("pk", "status", "options", "report")),
+        list(Calendar.objects.order_by("pk").values()),
+        list(BusyInterval.objects.order_by("pk").values()),
     )
 
 
@@ -28,7 +36,23 @@ def alices_things(alice):
     referrer = make_contact(alice, "Ref")
     contact = make_contact(alice, "Dana", organization=org, referred_by=referrer, tags="ux")
     token, _ = api_token_create(user=alice)
-    return {"contact_id": contact.uuid, "organization_id": org.uuid, "token_id": token.pk}
+    run = ImportRun.objects.create(
+        owner=alice,
+        file_name="c.csv",
+        content=b"First Name,Last Name\r\nDana,Reyes\r\n",
+        format="csv",
+        status=ImportRun.Status.PREVIEWED,
+        options={"mapping": {"first_name": "First Name", "last_name": "Last Name"}},
+    )
+    calendar = Calendar.objects.create(owner=alice, name="Classes")
+    return {
+        "contact_id": contact.uuid,
+        "organization_id": org.uuid,
+        "token_id": token.pk,
+        "run_id": run.uuid,
+        "import_id": run.uuid,
+        "calendar_id": calendar.uuid,
+    }
 
 
 def _page_patterns(resolver=None, prefix=""):
@@ -40,12 +64,19 @@ def _page_patterns(resolver=None, prefix=""):
             if route.startswith("api/"):
                 continue
             yield from _page_patterns(entry, route)
-        elif isinstance(entry, URLPattern) and entry.pattern.converters:
+        elif isinstance(entry, URLPattern) and set(entry.pattern.converters) - NOT_IDS:
             yield entry.name, sorted(entry.pattern.converters)
 
 
 PAGES = dict(_page_patterns())
-POST_ONLY = {"token_revoke"}
+POST_ONLY = {
+    "token_revoke",
+    "import_mapping",
+    "import_options",
+    "import_apply",
+    "import_discard",
+    "calendar_refresh",
+}
 
 
 def test_every_page_that_takes_an_id_is_checked_here(alices_things):
@@ -109,7 +140,8 @@ def _api_routes():
 
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
-            if "{" not in path:
+            params = {part[1:-1] for part in path.split("/") if part.startswith("{")}
+            if not params - NOT_IDS:
                 continue
             for operation in view.operations:
                 for method in operation.methods:
@@ -117,6 +149,11 @@ def _api_routes():
 
 
 API_ROUTES = sorted(set(_api_routes()))
+# A body each route accepts, so that only the owner check can refuse it.
+API_BODIES = {
+    "/api/v1/imports/{import_id}/preview": '{"tag": "Hacked", "source": "other"}',
+    "/api/v1/imports/{import_id}/apply": '{"overwrite_all": true}',
+}
 
 
 def test_every_api_route_with_an_id_is_checked_here(alices_things):
@@ -136,7 +173,7 @@ def test_bob_gets_404_from_the_api_and_changes_nothing(method, template, alices_
     before = _snapshot()
     response = getattr(Client(), method.lower())(
         path,
-        data='{"name": "Hacked"}' if method in {"PATCH", "PUT", "POST"} else None,
+        data=API_BODIES.get(template, '{"name": "Hacked"}') if method != "GET" else None,
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "template_partials",
     "coffeechat.accounts",
     "coffeechat.network",
+    "coffeechat.outreach",
+    "coffeechat.interchange",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +202,11 @@ LOGGING = {
 
 # Coffeechat ------------------------------------------------------------------
 COFFEECHAT_PAGE_SIZE = env_int("COFFEECHAT_PAGE_SIZE", 50)
+
+# Imports: refused with a message past these limits (see interchange/limits.py).
+COFFEECHAT_IMPORT_MAX_BYTES = env_int("COFFEECHAT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+COFFEECHAT_IMPORT_MAX_ROWS = env_int("COFFEECHAT_IMPORT_MAX_ROWS", 100_000)
+# Calendars fetched from a URL: how long to wait, and whether private addresses are allowed
+# (a personal install may subscribe to a calendar server on its own network).
+COFFEECHAT_CALENDAR_FETCH_TIMEOUT = env_int("COFFEECHAT_CALENDAR_FETCH_TIMEOUT", 15)
+COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = env_bool("COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS", False)

@@ -6,5 +6,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("coffeechat.accounts.urls")),
     path("", include("coffeechat.network.urls")),
+    path("", include("coffeechat.interchange.urls")),
+    path("", include("coffeechat.outreach.urls")),
     path("api/v1/", include("coffeechat.api.urls")),
 ]

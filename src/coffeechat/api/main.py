@@ -19,7 +19,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from coffeechat.accounts.services import api_token_authenticate
+from coffeechat.api.calendars import busy_router
+from coffeechat.api.calendars import router as calendars_router
 from coffeechat.api.contacts import router as contacts_router
+from coffeechat.api.exports import router as exports_router
+from coffeechat.api.imports import router as imports_router
 from coffeechat.api.organizations import router as organizations_router
 
 # Endpoints name their single body parameter `payload`; clients never see that name, so
@@ -58,6 +62,10 @@ api = NinjaAPI(
 )
 api.add_router("/contacts", contacts_router)
 api.add_router("/organizations", organizations_router)
+api.add_router("/imports", imports_router)
+api.add_router("/exports", exports_router)
+api.add_router("/calendars", calendars_router)
+api.add_router("/busy", busy_router)
 
 
 def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from coffeechat.cli.accounts import token_app, user_app
+from coffeechat.cli.calendar import calendar_app
 from coffeechat.cli.contacts import contacts_app
 from coffeechat.cli.demo import demo_command
+from coffeechat.cli.interchange import export_command, import_command, restore_command
 from coffeechat.cli.manage import MANAGE_CONTEXT, manage_command
 from coffeechat.cli.serve import serve_command
 
@@ -62,6 +64,10 @@ app.command("demo")(demo_command)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(contacts_app, name="contacts")
+app.add_typer(calendar_app, name="calendar")
+app.command("import")(import_command)
+app.command("export")(export_command)
+app.command("restore")(restore_command)
 app.command("manage", context_settings=MANAGE_CONTEXT, rich_help_panel="Django")(manage_command)
 
 

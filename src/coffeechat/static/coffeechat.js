@@ -30,6 +30,34 @@
     });
   }
 
+  // Uploads: a progress bar while the file goes up, then "checking" until the preview.
+  function uploadForm(event) {
+    var target = event.target;
+    return target && target.closest ? target.closest("[data-upload-progress]") : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = uploadForm(event);
+    if (!form) return;
+    var bar = form.querySelector("progress");
+    var button = form.querySelector("button[type=submit]");
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    if (button) { button.setAttribute("aria-busy", "true"); button.textContent = "Uploading…"; }
+  });
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = uploadForm(event);
+    var detail = event.detail;
+    if (!form || !detail || !detail.lengthComputable) return;
+    var bar = form.querySelector("progress");
+    var button = form.querySelector("button[type=submit]");
+    if (!bar) return;
+    if (detail.loaded >= detail.total) {
+      bar.removeAttribute("value");  // indeterminate while the server reads the file
+      if (button) button.textContent = "Checking your file…";
+    } else {
+      bar.value = Math.round((detail.loaded / detail.total) * 100);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZones();
     wireSelectAll(document);

@@ -1,0 +1,650 @@
+"""Bringing contact records into someone's list: match, merge, create — all or nothing.
+
+`contacts_import` runs the records of one file through the same code for the preview and
+for the real import: the preview is the import done inside a transaction that is rolled
+back, so what the student is shown is exactly what will happen.
+
+Rows are read and written in batches; each batch costs a handful of queries (candidates,
+organizations, tags, inserts, updates) and nothing of it is kept afterwards except counts
+and a bounded sample for the preview, so memory stays flat however long the file is. Rows
+of a later batch still find people added by an earlier one: those are in the database
+(inside the same transaction) by then.
+
+Who is the same person, in order: the same email address; the same LinkedIn profile; a
+similar name at the same organization (see `name_similarity`); the same name when at most one
+side names an organization. A match only fills empty fields; a different non-empty value
+is a conflict, replaced only when the student says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from coffeechat.interchange.records import ContactRecord, FormatError, RowError
+from coffeechat.lib.text import fold, name_words, squeeze
+from coffeechat.lib.timezones import is_time_zone
+from coffeechat.lib.validators import http_url_validator
+from coffeechat.network.models import Contact, Organization, Source, Tag, linkedin_key
+from coffeechat.network.services import TAG_MAX_LENGTH
+
+BATCH = 500
+SAMPLE = 200  # rows of each kind kept for the preview
+REVIEW_SAMPLE = 500  # rows with a conflict or a fuzzy match kept for the student's choices
+ERRORS_KEPT = 1000
+FUZZY_THRESHOLD = 90
+# The fields a match may fill (or, if the student chooses, replace), in the order shown.
+MERGE_FIELDS = ("email", "phone", "linkedin_url", "organization", "title", "field", "time_zone")
+LIMITS = {"name": 200, "organization": 200, "title": 200, "field": 120, "notes": 20_000}
+LABELS = {
+    "name": "Name",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "organization": "Organization",
+    "title": "Title or role",
+    "field": "Field",
+    "time_zone": "Time zone",
+    "source": "How you know them",
+    "notes": "Notes",
+    "tags": "Tags",
+}
+_email_validator = EmailValidator()
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    source: str = ""  # for people whose file does not say how the student knows them
+    tag: str = ""  # added to everyone in the file
+    overwrite_all: bool = False
+    overwrite_lines: frozenset[int] = frozenset()
+    separate_lines: frozenset[int] = frozenset()  # "not the same person": add as new
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    line: int
+    action: str  # "create", "merge" or "unchanged"
+    name: str
+    organization: str = ""
+    contact: str = ""  # uuid of the person matched or created
+    contact_name: str = ""
+    reason: str = ""
+    fuzzy: bool = False
+    fills: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    conflicts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    conflict_count: int = 0
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+    rows: dict[str, list[RowOutcome]] = dataclasses.field(
+        default_factory=lambda: {"create": [], "merge": [], "unchanged": [], "review": []}
+    )
+
+    @property
+    def total(self) -> int:
+        return self.created + self.merged + self.unchanged + self.error_count
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "merged": self.merged,
+            "unchanged": self.unchanged,
+            "error_count": self.error_count,
+            "conflict_count": self.conflict_count,
+            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
+            "rows": {k: [dataclasses.asdict(r) for r in v] for k, v in self.rows.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        report = cls(
+            created=data.get("created", 0),
+            merged=data.get("merged", 0),
+            unchanged=data.get("unchanged", 0),
+            error_count=data.get("error_count", 0),
+            conflict_count=data.get("conflict_count", 0),
+            errors=[RowError(e["line"], e["message"]) for e in data.get("errors", [])],
+        )
+        for kind, rows in data.get("rows", {}).items():
+            report.rows[kind] = [RowOutcome(**row) for row in rows]
+        return report
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append(error)
+
+    def add(self, outcome: RowOutcome) -> None:
+        if outcome.action == "create":
+            self.created += 1
+        elif outcome.action == "merge":
+            self.merged += 1
+        else:
+            self.unchanged += 1
+        if outcome.conflicts:
+            self.conflict_count += 1
+        if len(self.rows[outcome.action]) < SAMPLE:
+            self.rows[outcome.action].append(outcome)
+        if (outcome.conflicts or outcome.fuzzy) and len(self.rows["review"]) < REVIEW_SAMPLE:
+            self.rows["review"].append(outcome)
+
+
+@dataclass(slots=True)
+class Incoming:
+    """A record made fit for the Contact model, or the reason it cannot be."""
+
+    line: int
+    values: dict[str, str]  # MERGE_FIELDS + name, source, notes
+    emails: list[str]  # every address in the row, lower-cased, for matching
+    tags: list[str]
+    warnings: list[str]
+
+
+def contacts_import(
+    *,
+    owner: Any,
+    records: Iterable[ContactRecord | RowError],
+    options: ImportOptions,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import the records in one transaction; `dry_run` rolls it back (the preview).
+
+    A FormatError from the records (a file cut off half-way, too many rows) propagates and
+    leaves the database as it was.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        for batch in _batches(records, report):
+            _import_batch(owner, batch, options, report)
+            if progress is not None:
+                progress(batch[-1].line)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _batches(
+    records: Iterable[ContactRecord | RowError], report: ImportReport
+) -> Iterator[list[Incoming]]:
+    batch: list[Incoming] = []
+    for record in records:
+        if isinstance(record, RowError):
+            report.add_error(record)
+            continue
+        incoming = incoming_from_record(record)
+        if isinstance(incoming, RowError):
+            report.add_error(incoming)
+            continue
+        batch.append(incoming)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def incoming_from_record(record: ContactRecord) -> Incoming | RowError:
+    """Check a record against the model's rules; what does not fit goes to the notes."""
+    values = {name: squeeze(str(getattr(record, name) or "")) for name in LABELS if name != "tags"}
+    values["notes"] = (record.notes or "").strip()
+    texts = [*values.values(), *record.other_emails, *record.other_phones, *record.tags]
+    if any("\x00" in text for text in texts):
+        return RowError(record.line, "This row contains a null character and cannot be read.")
+    warnings: list[str] = []
+    extra: list[str] = []
+    if not values["name"]:
+        values["name"] = values["organization"] or values["email"]
+    if not values["name"]:
+        return RowError(record.line, "This row has no name, email address or organization.")
+    for name, limit in LIMITS.items():
+        if len(values[name]) > limit:
+            return RowError(
+                record.line, f"The {LABELS[name].lower()} is longer than {limit:,} characters."
+            )
+    emails: list[str] = []
+    for address in [values["email"], *record.other_emails]:
+        address = address.strip()
+        if address and _valid_email(address):
+            emails.append(address)
+        elif address:
+            warnings.append(f"“{address[:60]}” is not an email address; it is kept in the notes.")
+            extra.append(f"Email as written in the file: {address}")
+    values["email"] = emails[0] if emails else ""
+    if emails[1:]:
+        extra.append("Other emails: " + ", ".join(emails[1:]))
+    if len(values["phone"]) > 40:
+        extra.append(f"Phone: {values['phone']}")
+        values["phone"] = ""
+    if record.other_phones:
+        extra.append("Other phones: " + "; ".join(p.strip() for p in record.other_phones))
+    url = values["linkedin_url"]
+    if url and not url.lower().startswith(("http://", "https://")):
+        url = "https://" + url
+    if url and not _valid_url(url):
+        warnings.append("The LinkedIn address is not a web address; it is kept in the notes.")
+        extra.append(f"LinkedIn as written in the file: {values['linkedin_url']}")
+        url = ""
+    values["linkedin_url"] = url
+    if values["time_zone"] and not is_time_zone(values["time_zone"]):
+        extra.append(f"Time zone as written in the file: {values['time_zone']}")
+        values["time_zone"] = ""
+    if values["source"] not in Source.values:
+        values["source"] = ""
+    if record.connected_on is not None:
+        extra.append(f"Connected on LinkedIn: {record.connected_on.isoformat()}")
+    if extra:
+        values["notes"] = "\n".join([values["notes"], *extra]).strip()
+    if len(values["notes"]) > LIMITS["notes"]:
+        return RowError(record.line, "The notes are longer than 20,000 characters.")
+    tags: list[str] = []
+    for tag in record.tags:
+        tag = squeeze(tag)[:TAG_MAX_LENGTH]
+        if tag and fold(tag) not in {fold(t) for t in tags}:
+            tags.append(tag)
+    return Incoming(
+        line=record.line,
+        values=values,
+        emails=[e.lower() for e in emails],
+        tags=tags[:50],
+        warnings=warnings,
+    )
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        _email_validator(address)
+    except ValidationError:
+        return False
+    return len(address) <= 254
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        http_url_validator(url)
+    except ValidationError:
+        return False
+    return len(url) <= 500
+
+
+# One batch ------------------------------------------------------------------------
+
+
+class _Batch:
+    """The candidates one batch may match, indexed, plus what the batch will write.
+
+    Candidates come in two queries: people with one of the batch's emails, LinkedIn
+    profiles or exact names; then, for rows still unmatched, people at the same
+    organization who share a name word with them (first or family name, so "Smith, John"
+    meets "John Smith"). Only those are compared by name, never everyone at a big employer.
+    """
+
+    def __init__(self, owner: Any, rows: list[Incoming]) -> None:
+        self.owner = owner
+        self.tokens: dict[int, list[str]] = {}  # id(contact or row) -> name words
+        self.orgs: dict[str, Organization] = {}
+        org_names = {r.values["organization"] for r in rows} - {""}
+        for org in _organizations_named(owner, org_names):
+            self.orgs.setdefault(org.name.lower(), org)
+        self.by_email: dict[str, Contact] = {}
+        self.by_profile: dict[str, Contact] = {}
+        self.by_name: dict[str, list[Contact]] = defaultdict(list)
+        self.by_block: dict[tuple[str, str], list[Contact]] = defaultdict(list)
+        self.tag_names: dict[int, dict[str, str]] = {}  # id(contact) -> folded -> name
+        self.pending_org: dict[int, str] = {}  # id(contact) -> organization name to set
+        self.created: list[Contact] = []
+        self.changed: dict[int, Contact] = {}
+        self.new_tags: list[tuple[Contact, list[str]]] = []
+        for row in rows:
+            self.tokens[id(row)] = name_words(row.values["name"])
+        self._load(rows)
+
+    def _load(self, rows: list[Incoming]) -> None:
+        emails = {e for row in rows for e in row.emails}
+        profiles = {linkedin_key(r.values["linkedin_url"]) for r in rows} - {""}
+        names = {fold(row.values["name"])[:200] for row in rows}
+        lookup = Q(email_key__in=emails) | Q(linkedin_key__in=profiles) | Q(sort_name__in=names)
+        found = list(
+            Contact.objects.filter(owner=self.owner).filter(lookup).select_related("organization")
+        )
+        known = {c.pk for c in found}
+        blocks = {
+            (self.orgs[row.values["organization"].lower()].pk, word)
+            for row in rows
+            if row.values["organization"].lower() in self.orgs
+            for word in _block_words(self.tokens[id(row)])
+        }
+        if blocks:
+            words = {word for _, word in blocks}
+            colleagues = (
+                Contact.objects.filter(owner=self.owner, organization__in={o for o, _ in blocks})
+                .filter(Q(first_word__in=words) | Q(last_word__in=words))
+                .exclude(pk__in=known)
+                .select_related("organization")
+            )
+            found += [
+                contact
+                for contact in colleagues
+                if (contact.organization_id, contact.first_word) in blocks
+                or (contact.organization_id, contact.last_word) in blocks
+            ]
+        tags = Contact.tags.through.objects.filter(contact_id__in=[c.pk for c in found])
+        names_by_contact: dict[int, dict[str, str]] = defaultdict(dict)
+        for contact_id, tag_name in tags.values_list("contact_id", "tag__name"):
+            names_by_contact[contact_id][tag_name.casefold()] = tag_name
+        for contact in found:
+            self.tag_names[id(contact)] = names_by_contact[contact.pk]
+            self.index(contact, contact.organization.name if contact.organization else "")
+
+    def index(self, contact: Contact, organization: str) -> None:
+        if contact.email:
+            self.by_email.setdefault(contact.email.lower(), contact)
+        if contact.linkedin_url:
+            self.by_profile.setdefault(linkedin_key(contact.linkedin_url), contact)
+        self.by_name[fold(contact.name)[:200]].append(contact)
+        tokens = self.tokens.setdefault(id(contact), name_words(contact.name))
+        if organization:
+            for word in _block_words(tokens):
+                self.by_block[(organization.lower(), word)].append(contact)
+
+    def organization_of(self, contact: Contact) -> str:
+        if id(contact) in self.pending_org:
+            return self.pending_org[id(contact)]
+        return contact.organization.name if contact.organization is not None else ""
+
+    def match(self, row: Incoming) -> tuple[Contact | None, str, bool]:
+        for address in row.emails:
+            if address in self.by_email:
+                return self.by_email[address], "same email address", False
+        profile = linkedin_key(row.values["linkedin_url"])
+        if profile and profile in self.by_profile:
+            return self.by_profile[profile], "same LinkedIn profile", False
+        organization = row.values["organization"]
+        if organization:
+            tokens = self.tokens[id(row)]
+            best, best_score = None, 0.0
+            seen: set[int] = set()
+            for word in _block_words(tokens):
+                for contact in self.by_block.get((organization.lower(), word), []):
+                    if id(contact) in seen:
+                        continue
+                    seen.add(id(contact))
+                    score = _similarity(tokens, self.tokens[id(contact)])
+                    if score > best_score:
+                        best, best_score = contact, score
+            if best is not None and best_score >= FUZZY_THRESHOLD:
+                if best_score >= 100:
+                    return best, f"same name at {organization}", False
+                reason = f"similar name at {organization} ({best_score:.0f}% alike)"
+                return best, reason, True
+        for contact in self.by_name.get(fold(row.values["name"])[:200], []):
+            if not organization or not self.organization_of(contact):
+                return contact, "same name", False
+        return None, "", False
+
+
+def _block_words(tokens: list[str]) -> set[str]:
+    return {tokens[0], tokens[-1]} if tokens else set()
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100: how surely two names at the same organization are one person.
+
+    The same words in any order, give or take a middle name or initial, score 95 and up
+    (rapidfuzz's token set ratio). Otherwise only a shortened first name with the same
+    family name counts ("Jon Smith", "Jonathan Smith": 90). "Maria" and "Mario Garcia"
+    are 92% alike letter by letter, and are two people: 0.
+    """
+    return _similarity(name_words(a), name_words(b))
+
+
+def _similarity(ta: list[str], tb: list[str]) -> float:
+    if not ta or not tb:
+        return 0.0
+    score = fuzz.token_set_ratio(" ".join(ta), " ".join(tb))
+    if score >= 95:
+        return float(score)
+    first_a, first_b = ta[0], tb[0]
+    if (
+        len(ta) > 1
+        and len(tb) > 1
+        and ta[-1] == tb[-1]
+        and min(len(first_a), len(first_b)) >= 2
+        and (first_a.startswith(first_b) or first_b.startswith(first_a))
+    ):
+        return 90.0
+    return 0.0
+
+
+def _organizations_named(owner: Any, names: set[str]) -> list[Organization]:
+    if not names:
+        return []
+    lowered = {name.lower() for name in names}
+    return list(
+        Organization.objects.filter(owner=owner)
+        .annotate(lower_name=Lower("name"))
+        .filter(lower_name__in=lowered)
+    )
+
+
+def _import_batch(
+    owner: Any, rows: list[Incoming], options: ImportOptions, report: ImportReport
+) -> None:
+    batch = _Batch(owner, rows)
+    for row in rows:
+        separate = row.line in options.separate_lines
+        contact, reason, fuzzy = (None, "", False) if separate else batch.match(row)
+        if contact is None:
+            outcome = _plan_create(batch, row, options)
+        else:
+            overwrite = options.overwrite_all or row.line in options.overwrite_lines
+            outcome = _plan_merge(batch, contact, row, options, overwrite)
+            outcome.reason, outcome.fuzzy = reason, fuzzy
+        outcome.warnings = [*row.warnings, *outcome.warnings]
+        report.add(outcome)
+    _write(batch, owner)
+
+
+def _plan_create(batch: _Batch, row: Incoming, options: ImportOptions) -> RowOutcome:
+    values = row.values
+    contact = Contact(
+        owner=batch.owner,
+        name=values["name"],
+        email=values["email"],
+        phone=values["phone"],
+        linkedin_url=values["linkedin_url"],
+        title=values["title"],
+        field=values["field"],
+        time_zone=values["time_zone"],
+        source=values["source"] or options.source,
+        notes=values["notes"],
+    )
+    batch.pending_org[id(contact)] = values["organization"]
+    batch.created.append(contact)
+    batch.index(contact, values["organization"])
+    tags = [*row.tags, *([options.tag] if options.tag else [])]
+    batch.new_tags.append((contact, tags))
+    batch.tag_names[id(contact)] = {t.casefold(): t for t in tags}
+    return RowOutcome(
+        line=row.line,
+        action="create",
+        name=values["name"],
+        organization=values["organization"],
+        contact=str(contact.uuid),
+        contact_name=contact.name,
+    )
+
+
+def _plan_merge(
+    batch: _Batch, contact: Contact, row: Incoming, options: ImportOptions, overwrite: bool
+) -> RowOutcome:
+    outcome = RowOutcome(
+        line=row.line,
+        action="unchanged",
+        name=row.values["name"],
+        organization=row.values["organization"],
+        contact=str(contact.uuid),
+        contact_name=contact.name,
+    )
+    changed = False
+    for name in MERGE_FIELDS:
+        new = row.values[name]
+        old = batch.organization_of(contact) if name == "organization" else getattr(contact, name)
+        if not new or fold(new) == fold(old):
+            continue
+        if name == "email" and old.lower() in row.emails:
+            continue
+        if name == "linkedin_url" and linkedin_key(new) == linkedin_key(old):
+            continue
+        if old:
+            outcome.conflicts.append(
+                {
+                    "field": name,
+                    "label": LABELS[name],
+                    "old": old,
+                    "new": new,
+                    "replaced": overwrite,
+                }
+            )
+            if not overwrite:
+                continue
+        else:
+            outcome.fills.append({"field": name, "label": LABELS[name], "new": new})
+        if name == "organization":
+            batch.pending_org[id(contact)] = new
+        else:
+            setattr(contact, name, new)
+        changed = True
+    source = row.values["source"] or options.source
+    if source and not contact.source:
+        contact.source = source
+        outcome.fills.append({"field": "source", "label": LABELS["source"], "new": source})
+        changed = True
+    notes = row.values["notes"]
+    if notes and notes not in contact.notes:
+        combined = "\n\n".join(p for p in [contact.notes.rstrip(), notes] if p)
+        if len(combined) <= LIMITS["notes"]:
+            contact.notes = combined
+            outcome.fills.append({"field": "notes", "label": LABELS["notes"], "new": notes})
+            changed = True
+        else:
+            outcome.warnings.append("The notes would pass 20,000 characters; they were left out.")
+    have = batch.tag_names.setdefault(id(contact), {})
+    wanted = [*row.tags, *([options.tag] if options.tag else [])]
+    tags = [t for t in wanted if t.casefold() not in have]
+    if tags:
+        have.update((t.casefold(), t) for t in tags)
+        batch.new_tags.append((contact, tags))
+        outcome.fills.append({"field": "tags", "label": LABELS["tags"], "new": ", ".join(tags)})
+        changed = True
+    if changed:
+        outcome.action = "merge"
+        if contact.pk is not None:
+            batch.changed[id(contact)] = contact
+    return outcome
+
+
+def _write(batch: _Batch, owner: Any) -> None:
+    """Everything one batch decided, in a few queries."""
+    wanted = {name for name in batch.pending_org.values() if name}
+    organizations = {org.name.lower(): org for org in _organizations_named(owner, wanted)}
+    missing: dict[str, str] = {}
+    for name in wanted:
+        missing.setdefault(name.lower(), name)
+    to_make = [
+        Organization(owner=owner, name=n) for k, n in missing.items() if k not in organizations
+    ]
+    if to_make:
+        Organization.objects.bulk_create(to_make, ignore_conflicts=True)
+        organizations = {org.name.lower(): org for org in _organizations_named(owner, wanted)}
+    for contact in [*batch.created, *batch.changed.values()]:
+        if id(contact) in batch.pending_org:
+            name = batch.pending_org[id(contact)]
+            contact.organization = _organization_for(owner, organizations, name)
+    tag_rows = _tags_resolve(owner, {t for _, tags in batch.new_tags for t in tags})
+    for contact in [*batch.created, *batch.changed.values()]:
+        names = batch.tag_names.get(id(contact), {})
+        shown = [tag_rows[k].name if k in tag_rows else name for k, name in names.items()]
+        contact.refresh_derived(sorted(shown))
+    if batch.created:
+        Contact.objects.bulk_create(batch.created, batch_size=BATCH)
+    if batch.changed:
+        now = timezone.now()
+        for contact in batch.changed.values():
+            contact.updated_at = now
+        fields = [*MERGE_FIELDS, "source", "notes", "sort_name", "search_text"]
+        fields += ["email_key", "linkedin_key", "updated_at"]
+        Contact.objects.bulk_update(list(batch.changed.values()), fields, batch_size=BATCH)
+    through = Contact.tags.through
+    links = [
+        through(contact_id=contact.pk, tag_id=tag_rows[t.casefold()].pk)
+        for contact, tags in batch.new_tags
+        for t in tags
+        if t.casefold() in tag_rows
+    ]
+    if links:
+        through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _organization_for(owner: Any, known: dict[str, Organization], name: str) -> Organization | None:
+    if not name:
+        return None
+    found = known.get(name.lower())
+    if found is None:
+        # The database folded case differently from Python (non-ASCII names on SQLite).
+        found = Organization.objects.filter(owner=owner, name__iexact=name).first()
+        if found is None:
+            found = Organization.objects.create(owner=owner, name=name)
+        known[name.lower()] = found
+    return found
+
+
+def _tags_resolve(owner: Any, names: set[str]) -> dict[str, Tag]:
+    """The owner's tags with these names by case-folded name, creating the missing ones."""
+    if not names:
+        return {}
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(name.casefold(), name)
+
+    def existing() -> dict[str, Tag]:
+        rows = (
+            Tag.objects.filter(owner=owner)
+            .annotate(lower_name=Lower("name"))
+            .filter(lower_name__in={n.lower() for n in wanted.values()})
+        )
+        return {tag.name.casefold(): tag for tag in rows}
+
+    found = existing()
+    missing = [Tag(owner=owner, name=n) for k, n in wanted.items() if k not in found]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = Tag.objects.filter(owner=owner, name__iexact=name).first() or (
+                Tag.objects.create(owner=owner, name=name)
+            )
+    return found
+
+
+__all__ = ["FormatError", "ImportOptions", "ImportReport", "RowOutcome", "contacts_import"]
