@@ -350,3 +350,67 @@ def test_cli_export_restore_round_trip(alice, bob, tmp_path: Path):
         assert out.stat().st_size > 0
     refused = cli("restore", str(first), "--user", "bob")
     assert refused.exit_code == 1 and "Nothing was restored" in refused.stderr
+
+
+# Every real format, twice -------------------------------------------------------------
+
+FILES = Path(__file__).resolve().parent / "files"
+CONTACT_FILES = sorted(
+    p.name
+    for p in FILES.iterdir()
+    if p.name.startswith(("linkedin_", "google_", "outlook_", "vcard_"))
+    and not any(bad in p.name for bad in ("cut_off", "no_cards"))
+)
+
+
+@pytest.mark.parametrize("name", CONTACT_FILES)
+def test_every_sample_file_imports_and_a_second_import_adds_nobody(alice, name):
+    from coffeechat.interchange import services
+
+    def once():
+        with (FILES / name).open("rb") as handle:
+            upload = services.upload_open(handle, name=name)
+            fmt = services.format_resolve(upload)
+            return services.contacts_import_file(owner=alice, upload=upload, fmt=fmt)
+
+    first = once()
+    assert first.created > 0
+    count = Contact.objects.filter(owner=alice).count()
+    second = once()
+    assert second.created == 0
+    assert Contact.objects.filter(owner=alice).count() == count
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcf"])
+def test_an_export_imported_back_adds_nobody_and_changes_nothing(alice, bob, fmt, tmp_path):
+    import io
+
+    from coffeechat.interchange import services
+
+    make_contact(alice, "Zoë Ångström", email="zoe@example.com", title="=cmd", tags="a, b")
+    make_contact(alice, "李小龍", phone="+1 555 0100", notes="Line one\nline two")
+    make_contact(alice, "Dana Reyes", linkedin_url="https://www.linkedin.com/in/dana", source="ta")
+    path = tmp_path / f"export.{fmt}"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        services.export_write(owner=alice, fmt=fmt, stream=handle)
+
+    def rows(owner):
+        return sorted(
+            Contact.objects.filter(owner=owner).values_list(
+                "name", "email", "phone", "linkedin_url", "title", "source", "notes"
+            )
+        )
+
+    before = rows(alice)
+    with path.open("rb") as handle:
+        upload = services.upload_open(handle, name=path.name)
+        report = services.contacts_import_file(
+            owner=alice, upload=upload, fmt=services.format_resolve(upload)
+        )
+    assert (report.created, report.merged) == (0, 0)
+    assert rows(alice) == before
+    # Into an empty account the same file brings the same people.
+    with path.open("rb") as handle:
+        upload = services.upload_open(io.BytesIO(handle.read()), name=path.name)
+        services.contacts_import_file(owner=bob, upload=upload, fmt=services.format_resolve(upload))
+    assert rows(bob) == before

@@ -18,145 +18,26 @@ is a conflict, replaced only when the student says so.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from coffeechat.interchange.records import ContactRecord, FormatError, RowError
-from coffeechat.lib.text import fold, name_words, squeeze
-from coffeechat.lib.timezones import is_time_zone
-from coffeechat.lib.validators import http_url_validator
-from coffeechat.network.models import Contact, Organization, Source, Tag, linkedin_key
-from coffeechat.network.services import TAG_MAX_LENGTH
+from coffeechat.interchange.cleaning import LABELS, LIMITS, Incoming, incoming_from_record
+from coffeechat.interchange.records import ContactRecord, RowError
+from coffeechat.interchange.reports import ImportOptions, ImportReport, RowOutcome
+from coffeechat.lib.text import fold, name_words
+from coffeechat.network.models import Contact, Organization, Tag, linkedin_key
 
 BATCH = 500
-SAMPLE = 200  # rows of each kind kept for the preview
-REVIEW_SAMPLE = 500  # rows with a conflict or a fuzzy match kept for the student's choices
-ERRORS_KEPT = 1000
 FUZZY_THRESHOLD = 90
 # The fields a match may fill (or, if the student chooses, replace), in the order shown.
 MERGE_FIELDS = ("email", "phone", "linkedin_url", "organization", "title", "field", "time_zone")
-LIMITS = {"name": 200, "organization": 200, "title": 200, "field": 120, "notes": 20_000}
-LABELS = {
-    "name": "Name",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin_url": "LinkedIn URL",
-    "organization": "Organization",
-    "title": "Title or role",
-    "field": "Field",
-    "time_zone": "Time zone",
-    "source": "How you know them",
-    "notes": "Notes",
-    "tags": "Tags",
-}
-_email_validator = EmailValidator()
-
-
-@dataclass(slots=True)
-class ImportOptions:
-    source: str = ""  # for people whose file does not say how the student knows them
-    tag: str = ""  # added to everyone in the file
-    overwrite_all: bool = False
-    overwrite_lines: frozenset[int] = frozenset()
-    separate_lines: frozenset[int] = frozenset()  # "not the same person": add as new
-
-
-@dataclass(slots=True)
-class RowOutcome:
-    line: int
-    action: str  # "create", "merge" or "unchanged"
-    name: str
-    organization: str = ""
-    contact: str = ""  # uuid of the person matched or created
-    contact_name: str = ""
-    reason: str = ""
-    fuzzy: bool = False
-    fills: list[dict[str, str]] = dataclasses.field(default_factory=list)
-    conflicts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ImportReport:
-    created: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    error_count: int = 0
-    conflict_count: int = 0
-    errors: list[RowError] = dataclasses.field(default_factory=list)
-    rows: dict[str, list[RowOutcome]] = dataclasses.field(
-        default_factory=lambda: {"create": [], "merge": [], "unchanged": [], "review": []}
-    )
-
-    @property
-    def total(self) -> int:
-        return self.created + self.merged + self.unchanged + self.error_count
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "created": self.created,
-            "merged": self.merged,
-            "unchanged": self.unchanged,
-            "error_count": self.error_count,
-            "conflict_count": self.conflict_count,
-            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
-            "rows": {k: [dataclasses.asdict(r) for r in v] for k, v in self.rows.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ImportReport:
-        report = cls(
-            created=data.get("created", 0),
-            merged=data.get("merged", 0),
-            unchanged=data.get("unchanged", 0),
-            error_count=data.get("error_count", 0),
-            conflict_count=data.get("conflict_count", 0),
-            errors=[RowError(e["line"], e["message"]) for e in data.get("errors", [])],
-        )
-        for kind, rows in data.get("rows", {}).items():
-            report.rows[kind] = [RowOutcome(**row) for row in rows]
-        return report
-
-    def add_error(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < ERRORS_KEPT:
-            self.errors.append(error)
-
-    def add(self, outcome: RowOutcome) -> None:
-        if outcome.action == "create":
-            self.created += 1
-        elif outcome.action == "merge":
-            self.merged += 1
-        else:
-            self.unchanged += 1
-        if outcome.conflicts:
-            self.conflict_count += 1
-        if len(self.rows[outcome.action]) < SAMPLE:
-            self.rows[outcome.action].append(outcome)
-        if (outcome.conflicts or outcome.fuzzy) and len(self.rows["review"]) < REVIEW_SAMPLE:
-            self.rows["review"].append(outcome)
-
-
-@dataclass(slots=True)
-class Incoming:
-    """A record made fit for the Contact model, or the reason it cannot be."""
-
-    line: int
-    values: dict[str, str]  # MERGE_FIELDS + name, source, notes
-    emails: list[str]  # every address in the row, lower-cased, for matching
-    tags: list[str]
-    warnings: list[str]
 
 
 def contacts_import(
@@ -203,99 +84,13 @@ def _batches(
         yield batch
 
 
-def incoming_from_record(record: ContactRecord) -> Incoming | RowError:
-    """Check a record against the model's rules; what does not fit goes to the notes."""
-    values = {name: squeeze(str(getattr(record, name) or "")) for name in LABELS if name != "tags"}
-    values["notes"] = (record.notes or "").strip()
-    texts = [*values.values(), *record.other_emails, *record.other_phones, *record.tags]
-    if any("\x00" in text for text in texts):
-        return RowError(record.line, "This row contains a null character and cannot be read.")
-    warnings: list[str] = []
-    extra: list[str] = []
-    if not values["name"]:
-        values["name"] = values["organization"] or values["email"]
-    if not values["name"]:
-        return RowError(record.line, "This row has no name, email address or organization.")
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            return RowError(
-                record.line, f"The {LABELS[name].lower()} is longer than {limit:,} characters."
-            )
-    emails: list[str] = []
-    for address in [values["email"], *record.other_emails]:
-        address = address.strip()
-        if address and _valid_email(address):
-            emails.append(address)
-        elif address:
-            warnings.append(f"“{address[:60]}” is not an email address; it is kept in the notes.")
-            extra.append(f"Email as written in the file: {address}")
-    values["email"] = emails[0] if emails else ""
-    if emails[1:]:
-        extra.append("Other emails: " + ", ".join(emails[1:]))
-    if len(values["phone"]) > 40:
-        extra.append(f"Phone: {values['phone']}")
-        values["phone"] = ""
-    if record.other_phones:
-        extra.append("Other phones: " + "; ".join(p.strip() for p in record.other_phones))
-    url = values["linkedin_url"]
-    if url and not url.lower().startswith(("http://", "https://")):
-        url = "https://" + url
-    if url and not _valid_url(url):
-        warnings.append("The LinkedIn address is not a web address; it is kept in the notes.")
-        extra.append(f"LinkedIn as written in the file: {values['linkedin_url']}")
-        url = ""
-    values["linkedin_url"] = url
-    if values["time_zone"] and not is_time_zone(values["time_zone"]):
-        extra.append(f"Time zone as written in the file: {values['time_zone']}")
-        values["time_zone"] = ""
-    if values["source"] not in Source.values:
-        values["source"] = ""
-    if record.connected_on is not None:
-        extra.append(f"Connected on LinkedIn: {record.connected_on.isoformat()}")
-    if extra:
-        values["notes"] = "\n".join([values["notes"], *extra]).strip()
-    if len(values["notes"]) > LIMITS["notes"]:
-        return RowError(record.line, "The notes are longer than 20,000 characters.")
-    tags: list[str] = []
-    for tag in record.tags:
-        tag = squeeze(tag)[:TAG_MAX_LENGTH]
-        if tag and fold(tag) not in {fold(t) for t in tags}:
-            tags.append(tag)
-    return Incoming(
-        line=record.line,
-        values=values,
-        emails=[e.lower() for e in emails],
-        tags=tags[:50],
-        warnings=warnings,
-    )
-
-
-def _valid_email(address: str) -> bool:
-    try:
-        _email_validator(address)
-    except ValidationError:
-        return False
-    return len(address) <= 254
-
-
-def _valid_url(url: str) -> bool:
-    try:
-        http_url_validator(url)
-    except ValidationError:
-        return False
-    return len(url) <= 500
-
-
-# One batch ------------------------------------------------------------------------
-
-
 class _Batch:
     """The candidates one batch may match, indexed, plus what the batch will write.
 
     Candidates come in two queries: people with one of the batch's emails, LinkedIn
     profiles or exact names; then, for rows still unmatched, people at the same
-    organization who share a name word with them (first or family name, so "Smith, John"
-    meets "John Smith"). Only those are compared by name, never everyone at a big employer.
+    organization with the same family name ("Smith, John" meets "John Smith"). Only those
+    are compared by name, never everyone at a big employer.
     """
 
     def __init__(self, owner: Any, rows: list[Incoming]) -> None:
@@ -327,26 +122,24 @@ class _Batch:
             Contact.objects.filter(owner=self.owner).filter(lookup).select_related("organization")
         )
         known = {c.pk for c in found}
+        emails_found = {c.email_key for c in found} - {""}
+        profiles_found = {c.linkedin_key for c in found} - {""}
         blocks = {
-            (self.orgs[row.values["organization"].lower()].pk, word)
+            (self.orgs[row.values["organization"].lower()].pk, _family(row.values["name"]))
             for row in rows
             if row.values["organization"].lower() in self.orgs
-            for word in _block_words(self.tokens[id(row)])
+            and not (set(row.emails) & emails_found)
+            and (linkedin_key(row.values["linkedin_url"]) or "-") not in profiles_found
         }
         if blocks:
-            words = {word for _, word in blocks}
+            families = {family for _, family in blocks}
             colleagues = (
                 Contact.objects.filter(owner=self.owner, organization__in={o for o, _ in blocks})
-                .filter(Q(first_word__in=words) | Q(last_word__in=words))
+                .filter(Q(last_word__in=families) | Q(first_word__in=families))
                 .exclude(pk__in=known)
                 .select_related("organization")
             )
-            found += [
-                contact
-                for contact in colleagues
-                if (contact.organization_id, contact.first_word) in blocks
-                or (contact.organization_id, contact.last_word) in blocks
-            ]
+            found += [c for c in colleagues if (c.organization_id, _family(c.name)) in blocks]
         tags = Contact.tags.through.objects.filter(contact_id__in=[c.pk for c in found])
         names_by_contact: dict[int, dict[str, str]] = defaultdict(dict)
         for contact_id, tag_name in tags.values_list("contact_id", "tag__name"):
@@ -361,10 +154,9 @@ class _Batch:
         if contact.linkedin_url:
             self.by_profile.setdefault(linkedin_key(contact.linkedin_url), contact)
         self.by_name[fold(contact.name)[:200]].append(contact)
-        tokens = self.tokens.setdefault(id(contact), name_words(contact.name))
+        self.tokens.setdefault(id(contact), name_words(contact.name))
         if organization:
-            for word in _block_words(tokens):
-                self.by_block[(organization.lower(), word)].append(contact)
+            self.by_block[(organization.lower(), _family(contact.name))].append(contact)
 
     def organization_of(self, contact: Contact) -> str:
         if id(contact) in self.pending_org:
@@ -382,15 +174,11 @@ class _Batch:
         if organization:
             tokens = self.tokens[id(row)]
             best, best_score = None, 0.0
-            seen: set[int] = set()
-            for word in _block_words(tokens):
-                for contact in self.by_block.get((organization.lower(), word), []):
-                    if id(contact) in seen:
-                        continue
-                    seen.add(id(contact))
-                    score = _similarity(tokens, self.tokens[id(contact)])
-                    if score > best_score:
-                        best, best_score = contact, score
+            block = (organization.lower(), _family(row.values["name"]))
+            for contact in self.by_block.get(block, []):
+                score = _similarity(tokens, self.tokens[id(contact)])
+                if score > best_score:
+                    best, best_score = contact, score
             if best is not None and best_score >= FUZZY_THRESHOLD:
                 if best_score >= 100:
                     return best, f"same name at {organization}", False
@@ -402,8 +190,15 @@ class _Batch:
         return None, "", False
 
 
-def _block_words(tokens: list[str]) -> set[str]:
-    return {tokens[0], tokens[-1]} if tokens else set()
+def _family(name: str) -> str:
+    """The family name's word: the last, or the first in "Smith, John" (a comma after it)."""
+    words = name_words(name)
+    if not words:
+        return ""
+    first, sep, _ = name.partition(",")
+    if sep and len(words) > 1 and len(name_words(first)) == 1:
+        return words[0]
+    return words[-1]
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -645,6 +440,3 @@ def _tags_resolve(owner: Any, names: set[str]) -> dict[str, Tag]:
                 Tag.objects.create(owner=owner, name=name)
             )
     return found
-
-
-__all__ = ["FormatError", "ImportOptions", "ImportReport", "RowOutcome", "contacts_import"]

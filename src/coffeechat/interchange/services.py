@@ -26,9 +26,10 @@ from coffeechat.interchange import (
     outlook_csv,
     vcard,
 )
-from coffeechat.interchange.importing import ImportOptions, ImportReport, contacts_import
+from coffeechat.interchange.importing import contacts_import
 from coffeechat.interchange.models import ImportRun
 from coffeechat.interchange.records import ContactRecord, FormatError, RowError
+from coffeechat.interchange.reports import ImportOptions, ImportReport
 from coffeechat.interchange.textio import Limits, Upload, megabytes
 from coffeechat.network.models import Contact, Source
 from coffeechat.network.services import parse_tag_names

@@ -20,8 +20,8 @@ from coffeechat.interchange.forms import (
     MappingForm,
     RestoreForm,
 )
-from coffeechat.interchange.importing import ImportReport
 from coffeechat.interchange.models import ImportRun
+from coffeechat.interchange.reports import ImportReport
 from coffeechat.interchange.textio import megabytes
 from coffeechat.lib.http import SignedInRequest
 from coffeechat.network.views.common import add_service_errors

@@ -19,6 +19,8 @@ def fold(value: str) -> str:
 
     "Élodie  Núñez" -> "elodie nunez"; CJK and emoji are kept as they are.
     """
+    if value.isascii():  # most text: no accents to strip, and casefold() is lower()
+        return _SPACE.sub(" ", value.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.casefold()).strip()
