@@ -414,3 +414,19 @@ def test_an_export_imported_back_adds_nobody_and_changes_nothing(alice, bob, fmt
         upload = services.upload_open(io.BytesIO(handle.read()), name=path.name)
         services.contacts_import_file(owner=bob, upload=upload, fmt=services.format_resolve(upload))
     assert rows(bob) == before
+
+
+def test_cli_imports_a_large_file_with_its_progress_bar(alice, tmp_path: Path):
+    from coffeechat.cli import interchange as interchange_cli
+
+    rows = interchange_cli.PROGRESS_FROM_LINES + 500
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    lines += [
+        f"P{i},L{i},https://www.linkedin.com/in/p{i},,Org {i % 9},,1 Jan 2024" for i in range(rows)
+    ]
+    path = tmp_path / "Connections.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = cli("import", str(path), "--user", "alice")
+    assert result.exit_code == 0, result.output
+    assert f"Added {rows:,}" in result.stdout
+    assert Contact.objects.filter(owner=alice).count() == rows

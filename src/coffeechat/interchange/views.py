@@ -67,7 +67,11 @@ def import_start(request: SignedInRequest) -> HttpResponse:
                 if request.htmx:
                     return HttpResponseClientRedirect(run_url(run))
                 return redirect(run_url(run))
-    context = {"form": form, "runs": selectors.import_runs_recent(request.user)}
+    runs = [
+        (run, detect.FORMATS.get(run.format, run.format))
+        for run in selectors.import_runs_recent(request.user)
+    ]
+    context = {"form": form, "runs": runs}
     template = "interchange/import_start.html"
     if request.htmx:
         template += "#upload-form"
