@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import tempfile
 from typing import Any, BinaryIO, cast
 
 from django.core.exceptions import ValidationError
@@ -50,12 +48,4 @@ def backup_restore(request: ApiRequest, file: File[UploadedFile]) -> Status[dict
 def export_download(request: ApiRequest, export_format: str) -> FileResponse:
     if export_format not in services.EXPORT_TYPES:
         raise ValidationError({"format": [f"Choose one of: {', '.join(services.EXPORT_FORMATS)}."]})
-    content_type, pattern = services.EXPORT_TYPES[export_format]
-    binary = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    services.export_write(owner=request.auth, fmt=export_format, stream=text)
-    text.flush()
-    text.detach()
-    binary.seek(0)
-    name = pattern.format(date=dt.date.today().isoformat())
-    return FileResponse(binary, as_attachment=True, filename=name, content_type=content_type)
+    return services.export_response(owner=request.auth, fmt=export_format)

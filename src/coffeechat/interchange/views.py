@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -215,15 +213,4 @@ def export_page(request: SignedInRequest) -> HttpResponse:
 def export_download(request: SignedInRequest, fmt: str) -> FileResponse:
     if fmt not in services.EXPORT_TYPES:
         raise Http404("No such export.")
-    content_type, pattern = services.EXPORT_TYPES[fmt]
-    # Written to a temporary file, not memory: an export of 50,000 people is tens of MB.
-    binary = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    services.export_write(owner=request.user, fmt=fmt, stream=text)
-    text.flush()
-    text.detach()
-    binary.seek(0)
-    name = pattern.format(date=dt.date.today().isoformat())
-    response = FileResponse(binary, as_attachment=True, filename=name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return services.export_response(owner=request.user, fmt=fmt)
