@@ -24,6 +24,8 @@ from coffeechat.interchange import (
     detect,
     generic_csv,
     google_csv,
+    ics,
+    json_backup,
     linkedin_csv,
     outlook_csv,
     vcard,
@@ -117,8 +119,8 @@ def contacts_import_file(
         overwrite_lines=frozenset(overwrite_lines),
         separate_lines=frozenset(separate_lines),
     )
-    records = records_read(upload, fmt, source=cleaned["source"], mapping=mapping)
     try:
+        records = records_read(upload, fmt, source=cleaned["source"], mapping=mapping)
         return contacts_import(
             owner=owner, records=records, options=options, dry_run=dry_run, progress=progress
         )
@@ -358,8 +360,6 @@ def contact_records(owner: Any) -> Iterator[ContactRecord]:
 
 def export_write(*, owner: Any, fmt: str, stream: TextIO) -> int:
     """Write one export to a text stream; returns how many items it holds."""
-    from coffeechat.interchange import ics, json_backup
-
     if fmt == "json":
         return sum(json_backup.write(owner, stream).values())
     if fmt == "csv":
@@ -398,6 +398,4 @@ def export_response(*, owner: Any, fmt: str) -> FileResponse:
 
 
 def backup_restore(*, owner: Any, stream: TextIO) -> dict[str, int]:
-    from coffeechat.interchange import json_backup
-
     return json_backup.restore(owner, stream)
