@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import api_token_create, profile_update
-from coffeechat.interchange import json_backup
+from coffeechat.interchange import json_backup, json_restore
 from coffeechat.lib.text import squeeze
 from coffeechat.network.demo import DEMO_CONTACT_COUNT, ORGANIZATIONS, demo_network_create
 from coffeechat.network.models import Contact, Organization, Tag
@@ -33,7 +33,7 @@ def backup(owner: Any) -> str:
 
 
 def restore(owner: Any, text: str) -> dict[str, int]:
-    return json_backup.restore(owner, io.StringIO(text))
+    return json_restore.restore(owner, io.StringIO(text))
 
 
 def rows(owner: Any) -> tuple[int, ...]:

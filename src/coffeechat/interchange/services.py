@@ -26,6 +26,7 @@ from coffeechat.interchange import (
     google_csv,
     ics,
     json_backup,
+    json_restore,
     linkedin_csv,
     outlook_csv,
     vcard,
@@ -398,4 +399,4 @@ def export_response(*, owner: Any, fmt: str) -> FileResponse:
 
 
 def backup_restore(*, owner: Any, stream: TextIO) -> dict[str, int]:
-    return json_backup.restore(owner, stream)
+    return json_restore.restore(owner, stream)

@@ -1,0 +1,410 @@
+"""Restoring a backup (see json_backup): read and check the whole document, then write it.
+
+`restore` only fills an empty account (no people, organizations, tags or calendars). It reads
+and checks the whole document first — format, version, types, lengths with the models' own
+validation, keys that point nowhere — and then writes everything in one transaction, so a
+bad document writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from coffeechat.accounts.models import Profile
+from coffeechat.interchange.json_backup import (
+    BATCH,
+    BUSY_FIELDS,
+    CALENDAR_FIELDS,
+    CONTACT_FIELDS,
+    FORMAT,
+    MAX_PROBLEMS_SHOWN,
+    ORGANIZATION_FIELDS,
+    SCHEMA_VERSION,
+    SECTIONS,
+    TIMESTAMPS,
+    counts,
+    from_json,
+    profile_fields,
+)
+from coffeechat.interchange.records import FormatError
+from coffeechat.interchange.textio import megabytes
+from coffeechat.network.models import Contact, Organization, Tag
+from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.outreach.services import calendar_url_clean
+
+# Reading and checking ------------------------------------------------------------------
+
+
+class Problems:
+    """What is wrong with a document, collected so the student sees several at once."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.messages.append(f"{where}: {message}")
+
+    def add_validation(self, where: str, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add(where, message if name == "__all__" else f"“{name}”: {message}")
+
+    def check(self) -> None:
+        if not self.messages:
+            return
+        shown = self.messages[:MAX_PROBLEMS_SHOWN]
+        more = len(self.messages) - len(shown)
+        text = "; ".join(shown) + (f"; and {more} more problem(s)" if more else "")
+        raise FormatError(f"This backup cannot be restored. {text}.")
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def load(stream: TextIO) -> dict[str, Any]:
+    """The parsed document, refused unless it is a backup this version can read."""
+    limit = settings.COFFEECHAT_IMPORT_MAX_BYTES
+    text = stream.read(limit + 1)
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise FormatError(
+            f"The file is bigger than {megabytes(limit)}, the most Coffeechat restores at once."
+        )
+    if not text.strip():
+        raise FormatError("The file is empty.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"This is not a JSON file ({exc.msg}, column {exc.colno}). "
+            "A Coffeechat backup is the .json file that Export gives you.",
+            line=exc.lineno,
+        ) from None
+    except (ValueError, RecursionError):  # a number with thousands of digits, deep nesting
+        raise FormatError("This JSON file cannot be read as a Coffeechat backup.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FormatError(
+            "This is not a Coffeechat backup: it lacks "
+            f"“format”: “{FORMAT}”. Restore the .json file that Export gives you."
+        )
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FormatError("This backup has no valid “version”: it may have been edited by hand.")
+    if version > SCHEMA_VERSION:
+        raise FormatError(
+            f"This backup was made by a newer version of Coffeechat (format version {version}; "
+            f"this one reads up to version {SCHEMA_VERSION}). Update Coffeechat, then restore it."
+        )
+    problems = Problems()
+    _check_text(data, "the file", problems)
+    for name in SECTIONS:
+        expected = dict if name == "profile" else list
+        if not isinstance(data.get(name), expected):
+            kind = "an object" if expected is dict else "a list"
+            problems.add(f"“{name}”", "missing" if name not in data else f"must be {kind}")
+    problems.check()
+    return data
+
+
+def _check_text(value: Any, where: str, problems: Problems) -> None:
+    """Refuse NUL characters and lone surrogates anywhere: PostgreSQL can store neither."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            problems.add(where, "contains a NUL character, which Coffeechat cannot store")
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.add(where, "contains a broken character (a lone UTF-16 surrogate)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, where, problems)
+            _check_text(item, f"{where} › {key}" if where != "the file" else key, problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            _check_text(item, f"{where} #{index}", problems)
+
+
+def records(rows: Any, section: str, problems: Problems) -> list[tuple[str, dict[str, Any]]]:
+    """(where, record) for each record of a section, named for messages: contacts #3 “Sam”."""
+    found = []
+    for index, row in enumerate(rows, start=1):
+        where = f"{section} #{index}"
+        if not isinstance(row, dict):
+            problems.add(where, "must be an object")
+            continue
+        if isinstance(row.get("name"), str):
+            where += f" {_short(row['name'])}"
+        found.append((where, row))
+    return found
+
+
+def build(
+    instance: models.Model,
+    row: dict[str, Any],
+    names: Sequence[str],
+    where: str,
+    problems: Problems,
+    *,
+    exclude: Iterable[str] = (),
+) -> None:
+    """Set `names` found in `row` on `instance` and validate it with the model's rules.
+
+    Keys this version does not know are ignored: newer backups of the same version may
+    carry extra, optional keys.
+    """
+    for name in names:
+        if name not in row:
+            continue
+        field = instance._meta.get_field(name)
+        try:
+            value = from_json(field, row[name])  # type: ignore[arg-type]
+        except ValueError as exc:
+            problems.add(where, f"“{name}” {exc}")
+            continue
+        setattr(instance, field.attname, value)  # type: ignore[union-attr]
+    label = getattr(instance, "name", None) if "name" in names else None
+    if isinstance(label, str) and label and not label.strip():
+        problems.add(where, "“name” cannot be only spaces")
+    try:
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        problems.add_validation(where, exc)
+
+
+def keyed(rows: list[tuple[str, dict[str, Any]]], problems: Problems) -> list[str]:
+    """Each record's "key", which must be text and unique in its section."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for where, row in rows:
+        key = row.get("key")
+        if not isinstance(key, str) or not key:
+            problems.add(where, "needs a “key” (text, e.g. “org-1”)")
+            key = ""
+        elif key in seen:
+            problems.add(where, f"the key {_short(key)} is used twice")
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def unique_names(wheres: list[str], items: list[Any], problems: Problems) -> None:
+    # The database compares names with LOWER(), as str.lower() does.
+    seen: set[str] = set()
+    for where, item in zip(wheres, items, strict=True):
+        folded = item.name.lower()
+        if folded in seen:
+            problems.add(where, "this name is listed twice")
+        seen.add(folded)
+
+
+# Restoring -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Plan:
+    """The rows a valid document becomes, built and checked but not yet saved."""
+
+    profile: Profile
+    organizations: list[Organization] = dataclasses.field(default_factory=list)
+    tags: list[Tag] = dataclasses.field(default_factory=list)
+    contacts: list[Contact] = dataclasses.field(default_factory=list)
+    contact_tags: list[list[Tag]] = dataclasses.field(default_factory=list)
+    referrers: list[int | None] = dataclasses.field(default_factory=list)  # index into contacts
+    calendars: list[Calendar] = dataclasses.field(default_factory=list)
+    busy: list[BusyInterval] = dataclasses.field(default_factory=list)
+
+
+def _reference(row: dict[str, Any], name: str, known: dict[str, Any]) -> tuple[Any, str]:
+    """The record `row[name]` points at, or an error message ("" when all is well)."""
+    key = row.get(name)
+    if key is None:
+        return None, ""
+    if not isinstance(key, str):
+        return None, f"“{name}” must be a key (text) or null"
+    if key not in known:
+        return None, f"“{name}” points at {_short(key)}, which is not in the backup"
+    return known[key], ""
+
+
+def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
+    """Check every record of the document and build its rows; FormatError lists problems."""
+    problems = Problems()
+    plan = Plan(profile=Profile.objects.filter(user=owner).first() or Profile(user=owner))
+    names = [f.name for f in profile_fields()]
+    build(plan.profile, data["profile"], names, "profile", problems, exclude=["user"])
+
+    org_rows = records(data["organizations"], "organizations", problems)
+    for where, row in org_rows:
+        organization = Organization(owner=owner)
+        build(organization, row, ORGANIZATION_FIELDS, where, problems, exclude=["owner"])
+        plan.organizations.append(organization)
+    unique_names([w for w, _ in org_rows], plan.organizations, problems)
+    organizations = dict(zip(keyed(org_rows, problems), plan.organizations, strict=True))
+
+    tag_rows = records(data["tags"], "tags", problems)
+    for where, row in tag_rows:
+        tag = Tag(owner=owner)
+        build(tag, row, ["name"], where, problems, exclude=["owner"])
+        plan.tags.append(tag)
+    unique_names([w for w, _ in tag_rows], plan.tags, problems)
+    tags = {t.name: t for t in plan.tags}
+
+    contact_rows = records(data["contacts"], "contacts", problems)
+    positions = {key: n for n, key in enumerate(keyed(contact_rows, problems)) if key}
+    for position, (where, row) in enumerate(contact_rows):
+        contact = Contact(owner=owner)
+        build(contact, row, CONTACT_FIELDS, where, problems, exclude=["owner"])
+        contact.organization, error = _reference(row, "organization", organizations)
+        if error:
+            problems.add(where, error)
+        referrer, error = _reference(row, "referred_by", positions)
+        if error:
+            problems.add(where, error)
+        elif referrer == position:
+            problems.add(where, "“referred_by” points at the contact itself")
+        plan.referrers.append(referrer)
+        plan.contact_tags.append(_contact_tags(row.get("tags", []), tags, where, problems))
+        plan.contacts.append(contact)
+
+    for where, row in records(data["calendars"], "calendars", problems):
+        _plan_calendar(plan, owner, where, row, problems)
+    problems.check()
+    return plan
+
+
+def _contact_tags(names: Any, tags: dict[str, Tag], where: str, problems: Problems) -> list[Tag]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        problems.add(where, "“tags” must be a list of tag names")
+        return []
+    if len(set(names)) != len(names):
+        problems.add(where, "“tags” names a tag twice")
+        return []
+    missing = [n for n in names if n not in tags]
+    if missing:
+        problems.add(where, f"the tag {_short(missing[0])} is not in the backup's “tags”")
+        return []
+    return [tags[n] for n in names]
+
+
+def _plan_calendar(
+    plan: Plan, owner: Any, where: str, row: dict[str, Any], problems: Problems
+) -> None:
+    calendar = Calendar(owner=owner)
+    build(calendar, row, CALENDAR_FIELDS, where, problems, exclude=["owner"])
+    if calendar.source_url:
+        # A restored address is fetched later: hold it to the rules a new subscription meets.
+        try:
+            calendar.source_url = calendar_url_clean(calendar.source_url)
+        except ValidationError as exc:
+            problems.add(where, f"“source_url”: {' '.join(exc.messages)}")
+    plan.calendars.append(calendar)
+    busy = row.get("busy", [])
+    if not isinstance(busy, list):
+        problems.add(where, "“busy” must be a list")
+        return
+    for index, item in enumerate(busy, start=1):
+        at = f"{where} busy #{index}"
+        if not isinstance(item, dict):
+            problems.add(at, "must be an object")
+            continue
+        interval = BusyInterval(owner=owner, calendar=calendar)
+        build(interval, item, BUSY_FIELDS, at, problems, exclude=["owner", "calendar"])
+        if interval.start and interval.end and interval.end <= interval.start:
+            problems.add(at, "“end” must come after “start”")
+        plan.busy.append(interval)
+
+
+def _insert(rows: list[Any], stamps: Iterable[str]) -> None:
+    """bulk_create `rows`, then put back the document's times that auto_now fields replaced.
+
+    The caller writes those times with bulk_update, which does not apply auto_now.
+    """
+    if not rows:
+        return
+    now = timezone.now()
+    kept = [{name: getattr(row, name) or now for name in stamps} for row in rows]
+    type(rows[0]).objects.bulk_create(rows, batch_size=BATCH)
+    for row, times in zip(rows, kept, strict=True):
+        for name, value in times.items():
+            setattr(row, name, value)
+
+
+def save(plan: Plan) -> None:
+    """Write the planned rows (inside the caller's transaction)."""
+    plan.profile.save()
+    _insert(plan.organizations, TIMESTAMPS)
+    Organization.objects.bulk_update(plan.organizations, TIMESTAMPS, batch_size=BATCH)
+    Tag.objects.bulk_create(plan.tags, batch_size=BATCH)
+    for contact, contact_tags in zip(plan.contacts, plan.contact_tags, strict=True):
+        contact.refresh_derived([t.name for t in contact_tags])
+    # Inserted with their search text, so the SQLite FTS triggers index them as they go in.
+    _insert(plan.contacts, TIMESTAMPS)
+    for contact, referrer in zip(plan.contacts, plan.referrers, strict=True):
+        # Only now does every contact have an id: a referrer may come later in the document.
+        contact.referred_by_id = None if referrer is None else plan.contacts[referrer].pk
+    Contact.objects.bulk_update(plan.contacts, ["referred_by", *TIMESTAMPS], batch_size=BATCH)
+    Tagging = Contact.tags.through
+    Tagging.objects.bulk_create(
+        [
+            Tagging(contact_id=contact.pk, tag_id=tag.pk)
+            for contact, contact_tags in zip(plan.contacts, plan.contact_tags, strict=True)
+            for tag in contact_tags
+        ],
+        batch_size=BATCH * 2,
+    )
+    _insert(plan.calendars, ["created_at"])
+    Calendar.objects.bulk_update(plan.calendars, ["created_at"], batch_size=BATCH)
+    BusyInterval.objects.bulk_create(plan.busy, batch_size=BATCH * 2)
+
+
+def account_is_empty(owner: Any) -> bool:
+    """Whether `owner` has no people, organizations, tags or calendars (restore needs that)."""
+    owned: tuple[type[models.Model], ...] = (Contact, Organization, Tag, Calendar)
+    return not any(model._default_manager.filter(owner=owner).exists() for model in owned)
+
+
+def _refuse_unless_empty(owner: Any) -> None:
+    if not account_is_empty(owner):
+        raise ValidationError(
+            "A backup can only be restored into an empty account, and this one already has "
+            "people, organizations, tags or calendars. Create a new account and restore there."
+        )
+
+
+def restore(owner: Any, stream: TextIO) -> dict[str, int]:
+    """Fill `owner`'s empty account from a backup; returns how many records each section held.
+
+    Raises ValidationError — about "file" when the document cannot be restored, about the
+    account when it is not empty — and then nothing has been written.
+    """
+    _refuse_unless_empty(owner)
+    try:
+        data = load(stream)
+        plan = make_plan(owner, data)
+        try:
+            with transaction.atomic():
+                # Lock the user: two restores at once would both find the account empty.
+                get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+                _refuse_unless_empty(owner)
+                save(plan)
+        except IntegrityError:
+            raise FormatError(
+                "This backup could not be restored: two of its records clash (organizations "
+                "or tags whose names differ only in case?). Nothing was changed."
+            ) from None
+    except FormatError as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    return counts(data)
