@@ -186,9 +186,17 @@ def test_duplicates_across_batches_become_one_person(alice, monkeypatch):
 
 
 def test_dry_run_writes_nothing_and_predicts_the_import(alice):
-    records = [rec(2, "Dana Reyes", organization="Acme", tags=["t"]), rec(3, "Sam Lee")]
+    sam = make_contact(alice, "Sam Lee")
+    records = [
+        rec(2, "Dana Reyes", organization="Acme", tags=["t"]),
+        rec(3, "Sam Lee", title="Chef"),
+        rec(4, "Dana Reyes", organization="Acme", title="Boss"),
+    ]
     preview = run(alice, records, dry_run=True)
-    assert (Contact.objects.count(), Organization.objects.count(), Tag.objects.count()) == (0, 0, 0)
+    assert (Contact.objects.count(), Organization.objects.count(), Tag.objects.count()) == (1, 0, 0)
+    # Only people who exist are named: not Dana, who would be added (and then updated).
+    named = {row.line: row.contact for kind in preview.rows.values() for row in kind}
+    assert named == {2: "", 3: str(sam.uuid), 4: ""}
     real = run(alice, records)
     assert (preview.created, preview.merged) == (real.created, real.merged)
 

@@ -61,7 +61,23 @@ def contacts_import(
                 progress(batch[-1].line)
         if dry_run:
             transaction.set_rollback(True)
+    if dry_run:
+        _forget_rolled_back(report)
     return report
+
+
+def _forget_rolled_back(report: ImportReport) -> None:
+    """A preview names only people who exist: those it would add were rolled back."""
+    rows = [row for kind in report.rows.values() for row in kind]
+    existing = {
+        str(key)
+        for key in Contact.objects.filter(
+            uuid__in={r.contact for r in rows if r.contact}
+        ).values_list("uuid", flat=True)
+    }
+    for row in rows:
+        if row.contact not in existing:
+            row.contact = ""
 
 
 def _batches(
