@@ -133,7 +133,30 @@ def test_refresh_with_no_subscriptions_says_so(alice: Any) -> None:
     result = run("calendar", "refresh", "--user", "alice")
 
     assert result.exit_code == 0
-    assert "no calendars added by address" in result.stdout
+    assert "No calendars added by address" in result.stdout
+
+
+def test_refresh_all_reads_everyones_subscriptions(
+    alice: Any, bob: Any, site: Site, private_ok: None
+) -> None:
+    site.serve("/a.ics", week_calendar("Seminar"))
+    site.serve("/b.ics", week_calendar("Shift"))
+    services.calendar_subscribe(owner=alice, url=site.url("/a.ics"), name="Classes")
+    services.calendar_subscribe(owner=bob, url=site.url("/b.ics"), name="Work")
+
+    result = run("calendar", "refresh", "--all")
+
+    assert result.exit_code == 0, result.stderr
+    assert "alice: Classes: 4 events read." in result.stdout
+    assert "bob: Work: 4 events read." in result.stdout
+    assert site.hits.count("/a.ics") == 2 and site.hits.count("/b.ics") == 2
+
+
+def test_refresh_needs_a_user_or_all(alice: Any) -> None:
+    for args in ([], ["--user", "alice", "--all"]):
+        result = run("calendar", "refresh", *args)
+        assert result.exit_code == 1
+        assert "Give --user NAME or --all." in result.stderr
 
 
 def test_list(alice: Any, bob: Any) -> None:

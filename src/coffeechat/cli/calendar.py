@@ -108,7 +108,13 @@ def calendar_subscribe_command(
 
 
 @calendar_app.command("refresh")
-def calendar_refresh_command(user: UserOption) -> None:
+def calendar_refresh_command(
+    user: Annotated[str, typer.Option("--user", help="Whose calendars.")] = "",
+    everyone: Annotated[
+        bool,
+        typer.Option("--all", help="Every user's calendars (for a scheduler, e.g. hourly)."),
+    ] = False,
+) -> None:
     """Read every calendar someone added by address again.
 
     A calendar that cannot be read keeps its busy times from before; the reason is
@@ -118,29 +124,36 @@ def calendar_refresh_command(user: UserOption) -> None:
 
     ```
     coffeechat calendar refresh --user sam
+    coffeechat calendar refresh --all      # from cron or a systemd timer
     ```
     """
+    if bool(user) == everyone:
+        fail("Give --user NAME or --all.")
     django_setup()
     database_prepare(migrate=False)
-    from coffeechat.outreach.selectors import calendar_list
+    from coffeechat.outreach.models import Calendar
     from coffeechat.outreach.services import calendar_refresh
 
-    owner = user_get(user)
-    calendars = [c for c in calendar_list(owner) if c.source_url]
+    if everyone:
+        calendars = list(
+            Calendar.objects.exclude(source_url="").select_related("owner").order_by("pk")
+        )
+    else:
+        calendars = list(
+            Calendar.objects.filter(owner=user_get(user)).exclude(source_url="").order_by("pk")
+        )
     if not calendars:
-        say(f"{user} has no calendars added by address; nothing to refresh.")
+        say("No calendars added by address; nothing to refresh.")
         return
     failed = 0
     for calendar in calendars:
+        label = f"{calendar.owner.username}: {calendar.name}" if everyone else calendar.name
         calendar = calendar_refresh(calendar=calendar)
         if calendar.last_error:
             failed += 1
-            say(
-                f"{calendar.name}: {calendar.last_error} (kept the busy times from before)",
-                err=True,
-            )
+            say(f"{label}: {calendar.last_error} (kept the busy times from before)", err=True)
         else:
-            say(f"{calendar.name}: {calendar.event_count} events read.")
+            say(f"{label}: {calendar.event_count} events read.")
     if failed:
         raise typer.Exit(1)
 
