@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create, user_delete
 from coffeechat.cli import app
-from coffeechat.interchange.models import ImportRun
+from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact
 from coffeechat.outreach.models import BusyInterval, Calendar
 from tests.factories import PASSWORD, make_contact, make_organization
@@ -82,9 +82,10 @@ def fill(user: Any) -> None:
     BusyInterval.objects.create(
         owner=user, calendar=calendar, start=start, end=start + dt.timedelta(hours=1)
     )
-    ImportRun.objects.create(
+    run = ImportRun.objects.create(
         owner=user, file_name="Connections.csv", format="linkedin", content=b"First Name\n"
     )
+    ImportedContact.objects.create(run=run, contact=referrer)
     user.groups.add(Group.objects.get_or_create(name="career centre staff")[0])
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
 

@@ -176,6 +176,7 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/imports/{import_id}",
         "/api/v1/imports/{import_id}/preview",
         "/api/v1/imports/{import_id}/apply",
+        "/api/v1/imports/{import_id}/undo",
         "/api/v1/exports/{export_format}",
         "/api/v1/exports/restore",
         "/api/v1/calendars",

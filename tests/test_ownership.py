@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create
-from coffeechat.interchange.models import ImportRun
+from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.outreach.models import BusyInterval, Calendar
 from tests.factories import make_contact, make_organization
@@ -25,6 +26,7 @@ def _snapshot():
         list(Contact.tags.through.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values("pk", "user_id")),
         list(ImportRun.objects.order_by("pk").values("pk", "status", "options", "report")),
+        list(ImportedContact.objects.order_by("pk").values()),
         list(Calendar.objects.order_by("pk").values()),
         list(BusyInterval.objects.order_by("pk").values()),
     )
@@ -44,13 +46,21 @@ def alices_things(alice):
         status=ImportRun.Status.PREVIEWED,
         options={"mapping": {"first_name": "First Name", "last_name": "Last Name"}},
     )
+    applied = ImportRun.objects.create(
+        owner=alice,
+        file_name="d.csv",
+        format="linkedin",
+        status=ImportRun.Status.APPLIED,
+        applied_at=timezone.now(),
+    )
+    ImportedContact.objects.create(run=applied, contact=contact)
     calendar = Calendar.objects.create(owner=alice, name="Classes")
     return {
         "contact_id": contact.uuid,
         "organization_id": org.uuid,
         "token_id": token.pk,
         "run_id": run.uuid,
-        "import_id": run.uuid,
+        "import_id": applied.uuid,
         "calendar_id": calendar.uuid,
     }
 

@@ -430,3 +430,45 @@ def test_cli_imports_a_large_file_with_its_progress_bar(alice, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert f"Added {rows:,}" in result.stdout
     assert Contact.objects.filter(owner=alice).count() == rows
+
+
+# Undo -------------------------------------------------------------------------------
+
+
+def test_undo_removes_the_people_an_import_added_but_not_what_was_there(alice, alice_client):
+    kept_before = make_contact(alice, "Dana Reyes", email="dana@example.com")
+    alice_client.post(reverse("import_start"), {"file": upload("c.csv", LINKEDIN)})
+    run = ImportRun.objects.get(owner=alice)
+    alice_client.post(reverse("import_apply", args=[run.uuid]))
+    assert Contact.objects.filter(owner=alice).count() == 3  # Dana was matched, 2 added
+    zoe = Contact.objects.get(owner=alice, name="Zoë Ångström")
+    zoe.title = "Changed since"
+    zoe.save()  # edited after the import: kept
+
+    page = alice_client.get(reverse("import_undo", args=[run.uuid]))
+    assert "removes the 2 people" in page.content.decode()
+    done = alice_client.post(reverse("import_undo", args=[run.uuid]), follow=True)
+    assert "1 people removed" in done.content.decode()
+    assert sorted(Contact.objects.filter(owner=alice).values_list("name", flat=True)) == [
+        "Dana Reyes",
+        "Zoë Ångström",
+    ]
+    kept_before.refresh_from_db()
+    assert kept_before.linkedin_url  # what the import filled in on her stays
+    run.refresh_from_db()
+    assert run.status == "undone"
+    again = alice_client.post(reverse("import_undo", args=[run.uuid]), follow=True)
+    assert "Only an import that was done can be undone." in again.content.decode()
+
+
+def test_a_preview_cannot_be_undone_and_bob_cannot_undo(alice, alice_client, bob, client):
+    alice_client.post(reverse("import_start"), {"file": upload("c.csv", LINKEDIN)})
+    run = ImportRun.objects.get(owner=alice)
+    response = client.post(f"/api/v1/imports/{run.uuid}/undo", **bearer(alice))
+    assert response.status_code == 422
+    alice_client.post(reverse("import_apply", args=[run.uuid]))
+    assert client.post(f"/api/v1/imports/{run.uuid}/undo", **bearer(bob)).status_code == 404
+    assert Contact.objects.filter(owner=alice).count() == 3
+    response = client.post(f"/api/v1/imports/{run.uuid}/undo", **bearer(alice))
+    assert response.json() == {"removed": 3, "kept": 0}
+    assert Contact.objects.filter(owner=alice).count() == 0

@@ -155,6 +155,18 @@ def import_apply(request: ApiRequest, import_id: UUID, payload: ApplyIn) -> dict
     return _out(run)
 
 
+class UndoOut(Schema):
+    removed: int = Field(description="People the import added, now removed.")
+    kept: int = Field(description="People it added that were changed since, so kept.")
+
+
+@router.post("/{import_id}/undo", response={200: UndoOut, **ERRORS_BY_ID}, summary="Undo")
+def import_undo(request: ApiRequest, import_id: UUID) -> dict[str, int]:
+    """Remove the people an applied import added (unless changed since)."""
+    run = selectors.import_run_get_for_user(request.auth, import_id)
+    return services.import_undo(run=run)
+
+
 @router.delete("/{import_id}", response={204: None, **ERRORS_BY_ID}, summary="Cancel an import")
 def import_discard(request: ApiRequest, import_id: UUID) -> Status[None]:
     run = selectors.import_run_get_for_user(request.auth, import_id)

@@ -47,16 +47,20 @@ def contacts_import(
     options: ImportOptions,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    added: Callable[[list[Contact]], None] | None = None,
 ) -> ImportReport:
     """Import the records in one transaction; `dry_run` rolls it back (the preview).
 
     A FormatError from the records (a file cut off half-way, too many rows) propagates and
-    leaves the database as it was.
+    leaves the database as it was. `added` hears of each batch's new people once they are
+    saved (to remember them for an undo).
     """
     report = ImportReport()
     with transaction.atomic():
         for batch in _batches(records, report):
-            _import_batch(owner, batch, options, report)
+            created = _import_batch(owner, batch, options, report)
+            if added is not None and created:
+                added(created)
             if progress is not None:
                 progress(batch[-1].line)
         if dry_run:
@@ -259,7 +263,8 @@ def _organizations_named(owner: Any, names: set[str]) -> list[Organization]:
 
 def _import_batch(
     owner: Any, rows: list[Incoming], options: ImportOptions, report: ImportReport
-) -> None:
+) -> list[Contact]:
+    """Match, plan and write one batch; returns the people it added."""
     batch = _Batch(owner, rows)
     for row in rows:
         separate = row.line in options.separate_lines
@@ -273,6 +278,7 @@ def _import_batch(
         outcome.warnings = [*row.warnings, *outcome.warnings]
         report.add(outcome)
     _write(batch, owner)
+    return batch.created
 
 
 def _plan_create(batch: _Batch, row: Incoming, options: ImportOptions) -> RowOutcome:

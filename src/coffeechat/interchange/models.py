@@ -19,6 +19,7 @@ class ImportRun(models.Model):
         PREVIEWED = "previewed", "Ready to import"
         APPLIED = "applied", "Imported"
         DISCARDED = "discarded", "Cancelled"
+        UNDONE = "undone", "Undone"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs"
@@ -42,3 +43,18 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return self.file_name or str(self.uuid)
+
+
+class ImportedContact(models.Model):
+    """Someone an import added, so that the import can be undone."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="imported")
+    contact = models.ForeignKey("network.Contact", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("run", "contact", name="interchange_imported_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.contact_id}"

@@ -32,7 +32,7 @@ from coffeechat.interchange import (
     vcard,
 )
 from coffeechat.interchange.importing import contacts_import
-from coffeechat.interchange.models import ImportRun
+from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.interchange.records import ContactRecord, FormatError, RowError
 from coffeechat.interchange.reports import ImportOptions, ImportReport
 from coffeechat.interchange.textio import Limits, Upload, megabytes
@@ -108,8 +108,12 @@ def contacts_import_file(
     overwrite_lines: Iterable[int] = (),
     separate_lines: Iterable[int] = (),
     progress: Callable[[int], None] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportReport:
-    """Import (or, with dry_run, preview) one opened file; the CLI's path and the runs' too."""
+    """Import (or, with dry_run, preview) one opened file; the CLI's path and the runs' too.
+
+    With a `run`, the people added are remembered, so that the import can be undone.
+    """
     cleaned = options_clean(source=source, tag=tag)
     if fmt == "csv" and not mapping:
         mapping = csv_mapping_guess(upload)
@@ -123,7 +127,12 @@ def contacts_import_file(
     try:
         records = records_read(upload, fmt, source=cleaned["source"], mapping=mapping)
         return contacts_import(
-            owner=owner, records=records, options=options, dry_run=dry_run, progress=progress
+            owner=owner,
+            records=records,
+            options=options,
+            dry_run=dry_run,
+            progress=progress,
+            added=None if run is None else _remember(run),
         )
     except FormatError as exc:
         raise ValidationError({"file": [str(exc)]}) from None
@@ -159,6 +168,15 @@ def mapping_clean(mapping: dict[str, str], columns: list[str]) -> dict[str, str]
 
 
 # Runs (web and API) -----------------------------------------------------------------
+
+
+def _remember(run: ImportRun) -> Callable[[list[Contact]], None]:
+    def added(contacts: list[Contact]) -> None:
+        ImportedContact.objects.bulk_create(
+            [ImportedContact(run=run, contact=contact) for contact in contacts]
+        )
+
+    return added
 
 
 def _content_read(file: IO[bytes], limits: Limits) -> bytes:
@@ -250,7 +268,11 @@ def import_start(
 
 
 def _run_upload(run: ImportRun) -> Upload:
-    if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.DISCARDED):
+    if run.status in (
+        ImportRun.Status.APPLIED,
+        ImportRun.Status.DISCARDED,
+        ImportRun.Status.UNDONE,
+    ):
         raise ValidationError(
             {"file": ["This import is finished. Upload the file again to import it again."]}
         )
@@ -314,6 +336,7 @@ def import_apply(
             overwrite_all=overwrite_all,
             overwrite_lines=overwrite_lines,
             separate_lines=separate_lines,
+            run=run,
         )
         run.report = {**report.as_json(), "columns": run.report.get("columns", [])}
         run.status = ImportRun.Status.APPLIED
@@ -323,9 +346,30 @@ def import_apply(
     return run
 
 
+def import_undo(*, run: ImportRun) -> dict[str, int]:
+    """Remove the people an import added, unless they were changed since.
+
+    Values it filled in on people who were already on the list stay: they may have been
+    used since, and nothing was overwritten without the student choosing it.
+    """
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportRun.Status.APPLIED or run.applied_at is None:
+            raise ValidationError({"file": ["Only an import that was done can be undone."]})
+        added = Contact.objects.filter(owner=run.owner, pk__in=run.imported.values("contact_id"))
+        untouched = added.filter(updated_at__lte=run.applied_at)
+        kept = added.count() - untouched.count()
+        _, deleted = untouched.delete()
+        removed = deleted.get(Contact._meta.label, 0)
+        run.status = ImportRun.Status.UNDONE
+        run.report = {**run.report, "undone": {"removed": removed, "kept": kept}}
+        run.save(update_fields=["status", "report"])
+    return {"removed": removed, "kept": kept}
+
+
 def import_discard(*, run: ImportRun) -> None:
-    if run.status == ImportRun.Status.APPLIED:
-        raise ValidationError({"file": ["This import is done; delete the people from the list."]})
+    if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.UNDONE):
+        raise ValidationError({"file": ["This import is done: undo it instead."]})
     run.status = ImportRun.Status.DISCARDED
     run.content = b""
     run.save(update_fields=["status", "content"])

@@ -164,6 +164,26 @@ def import_apply(request: SignedInRequest, run_id: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def import_undo(request: SignedInRequest, run_id: str) -> HttpResponse:
+    run = selectors.import_run_get_for_user(request.user, run_id)
+    if request.method == "POST":
+        try:
+            result = services.import_undo(run=run)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            text = f"Import undone: {result['removed']:,} people removed."
+            if result["kept"]:
+                text += f" {result['kept']:,} you have changed since were kept."
+            messages.success(request, text)
+        return redirect(run_url(run))
+    added = run.imported.count()
+    return render(request, "interchange/import_undo.html", {"run": run, "added": added})
+
+
+@login_required
 @require_POST
 def import_discard(request: SignedInRequest, run_id: str) -> HttpResponse:
     run = selectors.import_run_get_for_user(request.user, run_id)
