@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from tests.calendars import Site, serving
 from tests.factories import make_user
 
 
@@ -35,3 +37,16 @@ def bob_client(bob: Any) -> Client:
     client = Client()
     client.force_login(bob)
     return client
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A real HTTP server on 127.0.0.1 serving whatever a test puts in `site.routes`."""
+    with serving() as running:
+        yield running
+
+
+@pytest.fixture
+def private_ok(settings: Any) -> None:
+    """Let calendar subscriptions reach the loopback server (refused by default)."""
+    settings.COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = True

@@ -4,7 +4,6 @@ access control."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from django.test import Client
 
 from coffeechat.outreach import services
 from coffeechat.outreach.models import BusyInterval, Calendar
-from tests.test_calendars import Site, hour, serving, summaries, upload, week_calendar
+from tests.calendars import Site, hour, summaries, upload, week_calendar
 
 CALENDARS = "/api/v1/calendars"
 BUSY = "/api/v1/busy"
@@ -27,17 +26,6 @@ KEYS = {
     "last_error",
     "created_at",
 }
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def private_ok(settings: Any) -> None:
-    settings.COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = True
 
 
 def ics_file(data: bytes) -> SimpleUploadedFile:

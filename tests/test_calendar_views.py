@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,20 +14,9 @@ from django.utils import timezone
 
 from coffeechat.outreach import services
 from coffeechat.outreach.models import BusyInterval, Calendar
-from tests.test_calendars import Site, hour, serving, summaries, upload, week_calendar
+from tests.calendars import Site, hour, summaries, upload, week_calendar
 
 CHICAGO = ZoneInfo("America/Chicago")
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def private_ok(settings: Any) -> None:
-    settings.COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = True
 
 
 def ics_file(data: bytes, name: str = "classes.ics") -> SimpleUploadedFile:

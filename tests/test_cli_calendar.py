@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +11,13 @@ from typer.testing import CliRunner
 from coffeechat.cli import app
 from coffeechat.outreach import services
 from coffeechat.outreach.models import Calendar
-from tests.test_calendars import Site, serving, summaries, upload, week_calendar
+from tests.calendars import Site, summaries, upload, week_calendar
 
 FILES = Path(__file__).parent / "interchange" / "files"
 
 
 def run(*args: str) -> Any:
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def private_ok(settings: Any) -> None:
-    settings.COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = True
 
 
 def test_import_a_file(alice: Any, tmp_path: Path) -> None:
