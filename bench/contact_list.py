@@ -9,25 +9,14 @@ table to paste into the README.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-os.environ["COFFEECHAT_DATA_DIR"] = tempfile.mkdtemp(prefix="coffeechat-bench-")
-os.environ["COFFEECHAT_DEBUG"] = "0"
-os.environ["COFFEECHAT_HTTPS"] = "0"
-os.environ.setdefault("COFFEECHAT_SECRET_KEY", "bench-" + "x" * 50)
-os.environ["DATABASE_URL"] = ""
-os.environ["DJANGO_SETTINGS_MODULE"] = "coffeechat.settings"
+from harness import FIRST, LAST, django_for_bench
 
-import django
-
-django.setup()
+django_for_bench()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -38,9 +27,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from coffeechat.accounts.services import user_create  # noqa: E402
 from coffeechat.network import selectors  # noqa: E402
 from coffeechat.network.models import Contact, Organization, Source, Tag  # noqa: E402
-
-FIRST = ["José", "Élodie", "Zoë", "Sam", "Priya", "Chen", "Amara", "Lukas", "Noor", "Mateo"]
-LAST = ["Núñez", "Martin", "Smith", "Okafor", "Kowalski", "Tanaka", "García", "Nguyen", "Brown"]
 
 
 def populate(owner, n: int) -> None:

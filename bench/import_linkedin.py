@@ -17,25 +17,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-os.environ["COFFEECHAT_DATA_DIR"] = tempfile.mkdtemp(prefix="coffeechat-bench-")
-os.environ["COFFEECHAT_DEBUG"] = "0"
-os.environ["COFFEECHAT_HTTPS"] = "0"
-os.environ.setdefault("COFFEECHAT_SECRET_KEY", "bench-" + "x" * 50)
-os.environ["DATABASE_URL"] = ""
-os.environ["DJANGO_SETTINGS_MODULE"] = "coffeechat.settings"
+from harness import FIRST, LAST, django_for_bench
 
-import django
-
-django.setup()
+django_for_bench()
 
 from django.core.management import call_command  # noqa: E402
 
@@ -43,8 +33,6 @@ from coffeechat.accounts.services import user_create  # noqa: E402
 from coffeechat.interchange import services  # noqa: E402
 from coffeechat.network.models import Contact  # noqa: E402
 
-FIRST = ["José", "Élodie", "Zoë", "Sam", "Priya", "Chen", "Amara", "Lukas", "Noor", "Mateo"]
-LAST = ["Núñez", "Martin", "Smith", "Okafor", "Kowalski", "Tanaka", "García", "Nguyen", "Brown"]
 PREAMBLE = (
     "Notes:\r\n"
     '"When exporting your connection data, you may notice that some of the email addresses '
