@@ -132,6 +132,8 @@ def test_conflicts_are_shown_and_replaced_only_where_ticked(alice, alice_client)
     run = ImportRun.objects.get(owner=alice)
     page = alice_client.get(reverse("import_detail", args=[run.uuid])).content.decode()
     assert "Check these matches" in page and "“Student” → “Analyst”" in page
+    # What a match would fill in is shown with its value.
+    assert "LinkedIn URL “https://www.linkedin.com/in/dana-reyes”" in page
     alice_client.post(reverse("import_apply", args=[run.uuid]), {"overwrite": ["6"]})
     dana.refresh_from_db()
     assert dana.title == "Analyst"
