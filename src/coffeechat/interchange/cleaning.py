@@ -11,27 +11,32 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.text import capfirst
 
 from coffeechat.interchange.records import ContactRecord, RowError
 from coffeechat.lib.text import fold, squeeze
 from coffeechat.lib.timezones import is_time_zone
 from coffeechat.lib.validators import http_url_validator
-from coffeechat.network.models import Source
+from coffeechat.network.models import Contact, Source, field_label
 from coffeechat.network.services import TAG_MAX_LENGTH
 
 LIMITS = {"name": 200, "organization": 200, "title": 200, "field": 120, "notes": 20_000}
+# The fields as the contact form names them ("LinkedIn URL", "Title or role", …).
 LABELS = {
-    "name": "Name",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin_url": "LinkedIn URL",
-    "organization": "Organization",
-    "title": "Title or role",
-    "field": "Field",
-    "time_zone": "Time zone",
-    "source": "How you know them",
-    "notes": "Notes",
-    "tags": "Tags",
+    name: capfirst(field_label(Contact, name))
+    for name in (
+        "name",
+        "email",
+        "phone",
+        "linkedin_url",
+        "organization",
+        "title",
+        "field",
+        "time_zone",
+        "source",
+        "notes",
+        "tags",
+    )
 }
 _email_validator = EmailValidator()
 SOURCES = frozenset(Source.values)
