@@ -58,6 +58,32 @@ class Profile(models.Model):
     wording = models.CharField(
         "call it", max_length=40, choices=Wording.choices, default=Wording.INFORMATIONAL_INTERVIEW
     )
+    # When the student can talk: the slot finder proposes times inside their weekly
+    # availability windows, from `lead_business_days` ahead up to `horizon_days`, keeping
+    # `buffer_minutes` clear around anything already in their calendars.
+    country = models.CharField(
+        "country for public holidays",
+        max_length=2,
+        blank=True,
+        help_text="Business days skip weekends and this country's public holidays.",
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer around meetings (minutes)",
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text="Time kept free before and after anything else in your calendar.",
+    )
+    lead_business_days = models.PositiveSmallIntegerField(
+        "earliest, in business days from now",
+        default=2,
+        validators=[MaxValueValidator(30)],
+        help_text="Give them time to answer: propose times at least this far ahead.",
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "latest, in days from now",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -70,6 +96,42 @@ class Profile(models.Model):
     def media_labels(self) -> list[str]:
         labels = dict(Medium.choices)
         return [labels[m] for m in self.preferred_media if m in labels]
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly span when the student can talk, in their own time zone ("Tue 13:00–15:00")."""
+
+    WEEKDAYS = [
+        (0, "Monday"),
+        (1, "Tuesday"),
+        (2, "Wednesday"),
+        (3, "Thursday"),
+        (4, "Friday"),
+        (5, "Saturday"),
+        (6, "Sunday"),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_windows"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="accounts_availability_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="accounts_availability_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
 class ApiToken(models.Model):

@@ -55,3 +55,182 @@ class BusyInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} {self.summary}"
+
+
+class Kind(models.TextChoices):
+    """What a message is for. The five first-request variants differ in how they open."""
+
+    REQUEST_KNOWN = "request_known", "Request: someone you know"
+    REQUEST_REFERRAL = "request_referral", "Request: someone you were referred to"
+    REQUEST_ALUMNI = "request_alumni", "Request: an alumnus or alumna"
+    REQUEST_COLD = "request_cold", "Request: someone new to you"
+    REQUEST_PRACTICE = "request_practice", "Request: a practice conversation"
+    NUDGE = "nudge", "Follow-up nudge"
+    CONFIRM = "confirm", "Reply to a yes: confirm the time"
+    WHO_ELSE = "who_else", "Reply to a no: thank them, ask who else"
+    LINKEDIN_NOTE = "linkedin_note", "LinkedIn connection note"
+
+    @classmethod
+    def requests(cls) -> set[str]:
+        return {k for k in cls.values if k.startswith("request_")}
+
+
+class Channel(models.TextChoices):
+    COPY = "copy", "Copied into another app"
+    MAILTO = "mailto", "My email app"
+    SMTP = "smtp", "Sent by Coffeechat (email)"
+    LINKEDIN = "linkedin", "LinkedIn"
+
+
+class Message(models.Model):
+    """A message to a contact: a draft until it is marked sent (sent_at)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        "network.Contact", on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(max_length=10_000, blank=True)
+    # What the request asked for, so a "yes" can pick one of the proposed times.
+    minutes = models.PositiveSmallIntegerField(default=20)
+    medium = models.CharField(max_length=20, blank=True)
+    slots = models.JSONField(default=list, blank=True)  # [[start ISO, end ISO], …] in UTC
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # RFC 5322 Message-ID (angle brackets included) and the one it answers, for threading.
+    message_id = models.CharField(max_length=300, blank=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "contact", "-created_at"], name="outreach_msg_contact"),
+            models.Index(fields=["owner", "sent_at"], name="outreach_msg_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.contact}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class Outcome(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    REFERRED = "referred", "Referred me to someone"
+
+
+class Reply(models.Model):
+    """What a contact answered to a request, and when."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies"
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey("network.Contact", on_delete=models.CASCADE, related_name="replies")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    received_at = models.DateTimeField()
+    note = models.TextField(max_length=5000, blank=True)
+    # For "referred me to someone": the person they suggested, added as a contact.
+    referred_contact = models.ForeignKey(
+        "network.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["owner", "contact"], name="outreach_reply_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} from {self.contact}"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+class Meeting(models.Model):
+    """A conversation with a contact at a set time (stored in UTC).
+
+    It lives here, not in a later app, because the slot finder must treat scheduled
+    meetings as busy time and a "yes" reply creates one.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings"
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        "network.Contact", on_delete=models.CASCADE, related_name="meetings"
+    )
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    medium = models.CharField(max_length=20, blank=True)
+    # A phone number, a video link or an address.
+    location = models.CharField("where or how", max_length=500, blank=True)
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    # iCalendar: the UID is the uuid; SEQUENCE goes up each time the invite changes.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["owner", "start"], name="outreach_meeting_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="outreach_meeting_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+class DraftTemplate(models.Model):
+    """The student's own wording for one kind of message; built-in wording otherwise."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_templates"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(max_length=10_000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind"], name="outreach_template_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
