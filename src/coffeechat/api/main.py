@@ -25,6 +25,7 @@ from coffeechat.api.contacts import router as contacts_router
 from coffeechat.api.exports import router as exports_router
 from coffeechat.api.imports import router as imports_router
 from coffeechat.api.organizations import router as organizations_router
+from coffeechat.api.outreach import router as outreach_router
 
 # Endpoints name their single body parameter `payload`; clients never see that name, so
 # it is dropped from error locations: ["body", "payload", "email"] -> ["body", "email"].
@@ -66,6 +67,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/busy", busy_router)
+api.add_router("", outreach_router)
 
 
 def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:

@@ -4,13 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.accounts.models import AvailabilityWindow
+from coffeechat.accounts.services import profile_for
+from coffeechat.lib.businessdays import add_business_days
+from coffeechat.network.models import Contact
+from coffeechat.outreach.drafting import BUILT_IN, Template
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    DraftTemplate,
+    Kind,
+    Meeting,
+    MeetingStatus,
+    Message,
+    Outcome,
+    Reply,
+)
+from coffeechat.outreach.slots import Slot, Window, slot_label, slots_find
+from coffeechat.outreach.waiting import (
+    RESPONDER_HELP,
+    RESPONDER_LABELS,
+    Responder,
+    Step,
+    Waiting,
+    responder,
+    waiting,
+)
 
 
 def calendar_list(owner: Any) -> QuerySet[Calendar]:
@@ -100,3 +128,388 @@ def busy_days(owner: Any, start: dt.datetime, days: int, tz: dt.tzinfo) -> list[
                     )
                 )
     return [day for day in result if day.items]
+
+
+# Reaching out ---------------------------------------------------------------------------
+
+
+def _uuid_or_404(value: Any, what: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise Http404(f"No such {what}.") from None
+
+
+def message_get_for_user(owner: Any, message_id: Any) -> Message:
+    """The owner's message (with its contact), or Http404 for anyone else's or none."""
+    key = _uuid_or_404(message_id, "message")
+    message = (
+        Message.objects.select_related("contact", "contact__organization", "contact__referred_by")
+        .filter(owner=owner, uuid=key)
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def meeting_get_for_user(owner: Any, meeting_id: Any) -> Meeting:
+    key = _uuid_or_404(meeting_id, "meeting")
+    meeting = (
+        Meeting.objects.select_related("contact", "contact__organization")
+        .filter(owner=owner, uuid=key)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def availability_for(owner: Any) -> list[Window]:
+    """The owner's weekly availability; Monday to Friday 9:00–17:00 until they set their own."""
+    rows = AvailabilityWindow.objects.filter(user=owner).order_by("weekday", "start")
+    windows = [Window(w.weekday, w.start, w.end) for w in rows]
+    return windows or list(DEFAULT_WINDOWS)
+
+
+DEFAULT_WINDOWS = tuple(Window(day, dt.time(9), dt.time(17)) for day in range(5))
+
+
+def zone_of(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def busy_for_slots(
+    owner: Any, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Busy time for the slot finder: imported calendars and meetings already scheduled."""
+    busy = busy_between(owner, start, end)
+    busy += list(
+        Meeting.objects.filter(
+            owner=owner, status=MeetingStatus.SCHEDULED, start__lt=end, end__gt=start
+        ).values_list("start", "end")
+    )
+    return sorted(busy)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    slots: list[Slot]
+    student_tz: zoneinfo.ZoneInfo
+    contact_tz: zoneinfo.ZoneInfo | None
+    minutes: int
+
+    def labels(self) -> list[str]:
+        return [
+            slot_label(s, student_tz=self.student_tz, contact_tz=self.contact_tz)
+            for s in self.slots
+        ]
+
+
+def slots_propose(
+    owner: Any,
+    *,
+    minutes: int | None = None,
+    count: int = 3,
+    contact: Contact | None = None,
+    now: dt.datetime | None = None,
+) -> Proposal:
+    """`count` free times of `minutes` (default: the profile's ask) that the owner can offer.
+
+    Inside their availability, outside busy time plus the buffer, from the lead time (in
+    business days) to the horizon, spread over different days and times of day.
+    """
+    profile = profile_for(owner)
+    now = now or timezone.now()
+    minutes = minutes or profile.default_minutes
+    tz = zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+    first_day = add_business_days(
+        now.astimezone(tz).date(), profile.lead_business_days, profile.country
+    )
+    earliest = max(now, dt.datetime.combine(first_day, dt.time(), tzinfo=tz))
+    latest = now + dt.timedelta(days=profile.horizon_days)
+    buffer = dt.timedelta(minutes=profile.buffer_minutes)
+    slots = slots_find(
+        windows=availability_for(owner),
+        busy=busy_for_slots(owner, earliest - buffer, latest + buffer),
+        tz=tz,
+        earliest=earliest,
+        latest=latest,
+        minutes=minutes,
+        count=count,
+        buffer=buffer,
+    )
+    contact_tz = zone_of(contact.time_zone) if contact is not None else None
+    return Proposal(slots, tz, contact_tz, minutes)
+
+
+class Stage(StrEnum):
+    LISTED = "listed"
+    DRAFTED = "drafted"
+    REACHED_OUT = "reached_out"
+    SAID_YES = "said_yes"
+    DECLINED = "declined"
+    REFERRED = "referred"
+    SCHEDULED = "scheduled"
+    MET = "met"
+
+
+STAGE_LABELS = {
+    Stage.LISTED: "Listed",
+    Stage.DRAFTED: "Drafted",
+    Stage.REACHED_OUT: "Reached out",
+    Stage.SAID_YES: "Said yes",
+    Stage.DECLINED: "Declined",
+    Stage.REFERRED: "Referred you elsewhere",
+    Stage.SCHEDULED: "Meeting scheduled",
+    Stage.MET: "Met",
+}
+
+
+@dataclass
+class ContactOutreach:
+    """Everything Reach out knows about one contact, and what it means."""
+
+    contact: Contact
+    messages: list[Message]  # newest first
+    replies: list[Reply]  # newest first
+    meetings: list[Meeting]  # by start
+    today: dt.date
+    country: str = ""
+    tz: dt.tzinfo = dt.UTC
+
+    def day(self, moment: dt.datetime) -> dt.date:
+        """The date of a moment as the student lived it (their zone), for business days."""
+        return moment.astimezone(self.tz).date()
+
+    @property
+    def sent_requests(self) -> list[Message]:
+        return [m for m in self.messages if m.is_sent and m.kind in Kind.requests()]
+
+    @property
+    def first_request(self) -> Message | None:
+        sent = self.sent_requests
+        return sent[-1] if sent else None
+
+    @property
+    def last_request(self) -> Message | None:
+        """The latest request or nudge sent: its times are the ones a "yes" can pick."""
+        for message in self.messages:
+            if message.is_sent and (message.kind in Kind.requests() or message.kind == Kind.NUDGE):
+                return message
+        return None
+
+    @property
+    def last_sent(self) -> Message | None:
+        return next((m for m in self.messages if m.is_sent), None)
+
+    @property
+    def drafts(self) -> list[Message]:
+        return [m for m in self.messages if not m.is_sent]
+
+    @property
+    def reply(self) -> Reply | None:
+        return self.replies[0] if self.replies else None
+
+    @property
+    def upcoming(self) -> list[Meeting]:
+        return [m for m in self.meetings if m.status == MeetingStatus.SCHEDULED]
+
+    @property
+    def stage(self) -> Stage:
+        if any(m.status == MeetingStatus.DONE for m in self.meetings):
+            return Stage.MET
+        if self.upcoming:
+            return Stage.SCHEDULED
+        if self.reply is not None:
+            return {
+                Outcome.YES: Stage.SAID_YES,
+                Outcome.NO: Stage.DECLINED,
+                Outcome.REFERRED: Stage.REFERRED,
+            }[Outcome(self.reply.outcome)]
+        if self.sent_requests:
+            return Stage.REACHED_OUT
+        if self.drafts:
+            return Stage.DRAFTED
+        return Stage.LISTED
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    @property
+    def waiting(self) -> Waiting | None:
+        """3B7 for a request still without a reply."""
+        first = self.first_request
+        if first is None or first.sent_at is None or self.reply is not None:
+            return None
+        nudged = any(m.is_sent and m.kind == Kind.NUDGE for m in self.messages)
+        return waiting(
+            sent=self.day(first.sent_at),
+            today=self.today,
+            nudged=nudged,
+            country=self.country,
+        )
+
+    @property
+    def responder(self) -> Responder | None:
+        first = self.first_request
+        if first is None or first.sent_at is None:
+            return None
+        replied = min((r.received_at for r in self.replies), default=None)
+        return responder(
+            sent=self.day(first.sent_at),
+            replied=self.day(replied) if replied is not None else None,
+            today=self.today,
+            country=self.country,
+        )
+
+    @property
+    def responder_label(self) -> str:
+        kind = self.responder
+        return RESPONDER_LABELS[kind] if kind is not None else ""
+
+    @property
+    def responder_help(self) -> str:
+        kind = self.responder
+        return RESPONDER_HELP[kind] if kind is not None else ""
+
+
+def _today_for(owner: Any, now: dt.datetime | None = None) -> tuple[dt.date, str, dt.tzinfo]:
+    profile = profile_for(owner)
+    tz = zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+    return (now or timezone.now()).astimezone(tz).date(), profile.country, tz
+
+
+def contact_outreach(
+    owner: Any, contact: Contact, *, now: dt.datetime | None = None
+) -> ContactOutreach:
+    today, country, tz = _today_for(owner, now)
+    outreach = ContactOutreach(
+        contact=contact,
+        messages=list(Message.objects.filter(owner=owner, contact=contact).order_by("-created_at")),
+        replies=list(
+            Reply.objects.filter(owner=owner, contact=contact)
+            .select_related("referred_contact")
+            .order_by("-received_at", "-created_at")
+        ),
+        meetings=list(Meeting.objects.filter(owner=owner, contact=contact).order_by("start")),
+        today=today,
+        country=country,
+        tz=tz,
+    )
+    return outreach
+
+
+@dataclass
+class QueueEntry:
+    outreach: ContactOutreach
+    next_person: Contact | None = None  # someone else at the same organization to try
+
+
+@dataclass
+class Queue:
+    drafted: list[QueueEntry]
+    waiting: list[QueueEntry]  # most business days first
+    scheduled: list[Meeting]
+    declined: list[QueueEntry]
+    today: dt.date
+
+    @property
+    def due(self) -> list[QueueEntry]:
+        return [
+            e
+            for e in self.waiting
+            if e.outreach.waiting is not None
+            and e.outreach.waiting.step in (Step.TRY_NEXT, Step.NUDGE)
+        ]
+
+
+def outreach_queue(owner: Any, *, now: dt.datetime | None = None) -> Queue:
+    """Who is waiting for a reply and for how many business days, what is due, what is
+    drafted and what is scheduled. A fixed number of queries, however long the list."""
+    now = now or timezone.now()
+    today, country, tz = _today_for(owner, now)
+    messages = list(
+        Message.objects.filter(owner=owner)
+        .select_related("contact", "contact__organization")
+        .order_by("-created_at")
+    )
+    replies = list(Reply.objects.filter(owner=owner).order_by("-received_at", "-created_at"))
+    meetings = list(
+        Meeting.objects.filter(owner=owner)
+        .select_related("contact", "contact__organization")
+        .order_by("start")
+    )
+    by_contact: dict[int, ContactOutreach] = {}
+    for message in messages:
+        entry = by_contact.get(message.contact_id)
+        if entry is None:
+            entry = by_contact[message.contact_id] = ContactOutreach(
+                message.contact, [], [], [], today, country, tz
+            )
+        entry.messages.append(message)
+    for reply in replies:
+        if reply.contact_id in by_contact:
+            by_contact[reply.contact_id].replies.append(reply)
+    for meeting in meetings:
+        if meeting.contact_id in by_contact:
+            by_contact[meeting.contact_id].meetings.append(meeting)
+
+    drafted, waiting_list, declined = [], [], []
+    for entry in by_contact.values():
+        stage = entry.stage
+        if stage == Stage.DRAFTED:
+            drafted.append(QueueEntry(entry))
+        elif stage == Stage.REACHED_OUT:
+            waiting_list.append(QueueEntry(entry))
+        elif stage == Stage.DECLINED:
+            declined.append(QueueEntry(entry))
+    waiting_list.sort(
+        key=lambda e: (
+            -(e.outreach.waiting.business_days if e.outreach.waiting else 0),
+            e.outreach.contact.sort_name,
+        )
+    )
+    _suggest_next_people(owner, waiting_list, set(by_contact))
+    drafted.sort(key=lambda e: e.outreach.contact.sort_name)
+    scheduled = [m for m in meetings if m.status == MeetingStatus.SCHEDULED and m.end >= now]
+    return Queue(drafted, waiting_list, scheduled, declined, today)
+
+
+def _suggest_next_people(owner: Any, entries: list[QueueEntry], contacted: set[int]) -> None:
+    """For 3B7's day 3: someone else at the same organization not reached out to yet."""
+    due = [
+        e
+        for e in entries
+        if e.outreach.waiting is not None
+        and e.outreach.waiting.step == Step.TRY_NEXT
+        and e.outreach.contact.organization_id is not None
+    ]
+    if not due:
+        return
+    organizations = {e.outreach.contact.organization_id for e in due}
+    candidates: dict[int, Contact] = {}
+    for person in (
+        Contact.objects.filter(owner=owner, organization_id__in=organizations)
+        .exclude(pk__in=contacted)
+        .order_by("sort_name")
+    ):
+        candidates.setdefault(cast(int, person.organization_id), person)
+    for entry in due:
+        entry.next_person = candidates.get(cast(int, entry.outreach.contact.organization_id))
+
+
+def template_for(owner: Any, kind: str) -> Template:
+    """The owner's wording for a kind of message, or the built-in one."""
+    own = DraftTemplate.objects.filter(owner=owner, kind=kind).first()
+    if own is not None:
+        return Template(own.subject, own.body)
+    return BUILT_IN[kind]
+
+
+def templates_own(owner: Any) -> dict[str, DraftTemplate]:
+    return {t.kind: t for t in DraftTemplate.objects.filter(owner=owner)}

@@ -23,6 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, BinaryIO, cast
 
@@ -32,10 +34,31 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.accounts.models import AvailabilityWindow, Medium
+from coffeechat.accounts.services import profile_for
 from coffeechat.interchange import ics
 from coffeechat.interchange.records import BusyRecord, FormatError
 from coffeechat.interchange.textio import Limits, Upload, megabytes
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.lib import email
+from coffeechat.lib.businessdays import country_choices
+from coffeechat.lib.validators import refuse_null_characters
+from coffeechat.network.models import Contact, Source
+from coffeechat.network.services import contact_create
+from coffeechat.outreach import drafting, invites, selectors
+from coffeechat.outreach.checks import CheckContext, CheckResult, Draft, checks_run
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    Channel,
+    DraftTemplate,
+    Kind,
+    Meeting,
+    MeetingStatus,
+    Message,
+    Outcome,
+    Reply,
+)
+from coffeechat.outreach.slots import Slot, slot_label, slot_to_json
 
 BUSY_DAYS = 60
 MAX_CALENDARS = 20
@@ -387,3 +410,511 @@ def _network_message(reason: Any, host: str, too_slow: str) -> str:
     if isinstance(reason, ConnectionRefusedError):
         return f"The server {host} refused the connection."
     return f"The calendar could not be downloaded from {host}."
+
+
+# Reaching out: availability, drafts, sending, replies, meetings ---------------------------
+
+
+def availability_update(
+    *,
+    user: Any,
+    windows: Iterable[tuple[int, dt.time, dt.time]],
+    buffer_minutes: int | None = None,
+    lead_business_days: int | None = None,
+    horizon_days: int | None = None,
+    country: str | None = None,
+) -> list[AvailabilityWindow]:
+    """Replace the user's weekly availability (and, when given, the scheduling settings).
+
+    Windows on the same day that overlap or touch are joined. Nothing is written when any
+    value is wrong.
+    """
+    by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    errors: list[str] = []
+    for weekday, start, end in windows:
+        if not 0 <= weekday <= 6:
+            errors.append(f"{weekday} is not a weekday (0 = Monday … 6 = Sunday).")
+        elif end <= start:
+            errors.append(
+                f"{WEEKDAY_NAMES[weekday]} {start:%H:%M}–{end:%H:%M}: the end must be after "
+                "the start."
+            )
+        else:
+            by_day.setdefault(weekday, []).append((start, end))
+    profile = profile_for(user)
+    settings_given = {
+        "buffer_minutes": buffer_minutes,
+        "lead_business_days": lead_business_days,
+        "horizon_days": horizon_days,
+        "country": country,
+    }
+    for name, value in settings_given.items():
+        if value is not None:
+            setattr(profile, name, value)
+    if country and country not in dict(country_choices()):
+        errors.append(f"“{country[:20]}” is not a country code Coffeechat knows (e.g. US, CA).")
+    try:
+        profile.full_clean()
+    except ValidationError as exc:
+        errors.extend(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+    if errors:
+        raise ValidationError({"windows": errors})
+    rows = []
+    for weekday in sorted(by_day):
+        spans = sorted(by_day[weekday])
+        joined = [spans[0]]
+        for start, end in spans[1:]:
+            if start <= joined[-1][1]:
+                joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+            else:
+                joined.append((start, end))
+        rows += [AvailabilityWindow(user=user, weekday=weekday, start=s, end=e) for s, e in joined]
+    with transaction.atomic():
+        profile.save()
+        AvailabilityWindow.objects.filter(user=user).delete()
+        AvailabilityWindow.objects.bulk_create(rows)
+    return rows
+
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+REQUEST = "request"  # asks for the first-request variant that suits the contact
+
+
+def draft_values(
+    *,
+    owner: Any,
+    contact: Contact,
+    minutes: int,
+    medium: str,
+    labels: list[str],
+    subject: str = "",
+    time: str = "",
+) -> dict[str, str]:
+    """What the placeholders of a template stand for, for this contact and student."""
+    profile = profile_for(owner)
+    referrer = contact.referred_by.name if contact.referred_by is not None else ""
+    interests = [f.strip() for f in profile.fields_of_interest.split(",") if f.strip()]
+    me = "a student"
+    if profile.school:
+        me = f"a student at {profile.school}"
+        if profile.graduation_year:
+            me += f" (class of {profile.graduation_year})"
+    organization = contact.organization.name if contact.organization is not None else ""
+    return {
+        "first_name": drafting.first_name(contact.name),
+        "name": contact.name,
+        "organization": organization or "your organization",
+        "their_work": drafting.their_work(contact),
+        "referrer": referrer,
+        "referrer_first_name": drafting.first_name(referrer),
+        "found_how": drafting.found_how(contact),
+        "my_name": profile.name,
+        "my_first_name": drafting.first_name(profile.name),
+        "me": me,
+        "field": contact.field
+        or (interests[0] if interests else "")
+        or (contact.organization.industry if contact.organization is not None else "")
+        or "your field",
+        "minutes": str(minutes),
+        "wording": profile.wording,
+        "medium": drafting.media_phrase([medium] if medium else list(profile.preferred_media)),
+        "times": "\n".join(f"- {label}" for label in labels),
+        "time": time,
+        "subject": subject,
+    }
+
+
+def _thread_parent(contact: Contact) -> Message | None:
+    """The latest message sent to the contact: replies and nudges answer it."""
+    return (
+        Message.objects.filter(owner=contact.owner, contact=contact, sent_at__isnull=False)
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def message_draft(
+    *,
+    owner: Any,
+    contact: Contact,
+    kind: str = REQUEST,
+    minutes: int | None = None,
+    medium: str = "",
+    count: int = 3,
+    meeting: Meeting | None = None,
+    now: dt.datetime | None = None,
+) -> Message:
+    """A new draft to the contact from the owner's template for `kind`.
+
+    Requests and nudges carry freshly proposed free times; a reply to a "yes" names the
+    meeting's time; replies and nudges answer the last message sent (same subject, and
+    In-Reply-To so an email thread stays one thread).
+    """
+    if contact.owner_id != owner.pk:
+        raise ValidationError("That contact is not yours.")
+    if kind == REQUEST:
+        kind = drafting.request_kind_for(contact)
+    if kind not in Kind.values:
+        raise ValidationError(
+            {
+                "kind": [
+                    f"Unknown kind “{kind[:40]}”. Use one of: request, {', '.join(Kind.values)}."
+                ]
+            }
+        )
+    profile = profile_for(owner)
+    minutes = minutes or profile.default_minutes
+    if not 5 <= minutes <= 240:
+        raise ValidationError({"minutes": ["Ask for between 5 and 240 minutes."]})
+    if medium and medium not in Medium.values:
+        raise ValidationError({"medium": [f"Choose one of: {', '.join(Medium.values)}."]})
+    if not 0 <= count <= 10:
+        raise ValidationError({"count": ["Propose between 0 and 10 times."]})
+    parent = _thread_parent(contact)
+    slots: list[Slot] = []
+    labels: list[str] = []
+    time = ""
+    if kind in Kind.requests() or kind == Kind.NUDGE:
+        proposal = selectors.slots_propose(
+            owner, minutes=minutes, count=count, contact=contact, now=now
+        )
+        slots, labels = proposal.slots, proposal.labels()
+    if kind == Kind.CONFIRM:
+        meeting = meeting or contact.meetings.filter(status=MeetingStatus.SCHEDULED).first()
+        if meeting is not None:
+            student_tz = selectors.zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+            time = slot_label(
+                Slot(meeting.start, meeting.end),
+                student_tz=student_tz,
+                contact_tz=selectors.zone_of(contact.time_zone),
+            )
+            medium = medium or meeting.medium
+    template = selectors.template_for(owner, kind)
+    values = draft_values(
+        owner=owner,
+        contact=contact,
+        minutes=minutes,
+        medium=medium,
+        labels=labels,
+        subject=_strip_re(parent.subject) if parent is not None else "",
+        time=time or "the time you chose",
+    )
+    subject = drafting.fill(template.subject, values).strip()
+    if subject in {"Re:", "Re: "} or subject.endswith("Re:"):
+        subject = ""
+    message = Message(
+        owner=owner,
+        contact=contact,
+        kind=kind,
+        subject=subject[:300],
+        body=drafting.fill(template.body, values)[:10_000],
+        minutes=minutes,
+        medium=medium,
+        slots=[slot_to_json(s) for s in slots],
+        in_reply_to=parent.message_id if parent is not None and kind not in Kind.requests() else "",
+    )
+    message.save()
+    return message
+
+
+def _strip_re(subject: str) -> str:
+    while subject[:3].lower() == "re:":
+        subject = subject[3:].strip()
+    return subject
+
+
+def message_update(*, message: Message, subject: str, body: str) -> Message:
+    """Save the student's edits to a draft; a sent message is a record and stays as sent."""
+    if message.is_sent:
+        raise ValidationError("This message was sent already; write a new one instead.")
+    message.subject = subject.replace("\r", " ").replace("\n", " ").strip()
+    message.body = body.replace("\r\n", "\n")
+    refuse_null_characters(message)
+    message.full_clean(exclude=["owner", "contact", "slots"])
+    message.save(update_fields=["subject", "body", "updated_at"])
+    return message
+
+
+def message_checks(message: Message) -> list[CheckResult]:
+    """The coach's checks on a draft, for its kind and contact."""
+    contact = message.contact
+    profile = profile_for(message.owner)
+    return checks_run(
+        Draft(message.subject, message.body),
+        CheckContext(
+            kind=message.kind,
+            contact_name=contact.name,
+            organization=contact.organization.name if contact.organization is not None else "",
+            title=contact.title,
+            referrer=contact.referred_by.name if contact.referred_by is not None else "",
+            found_how=drafting.found_how(contact),
+            student_name=profile.name,
+            school=profile.school,
+        ),
+    )
+
+
+def message_delete(*, message: Message) -> None:
+    if message.is_sent:
+        raise ValidationError("A sent message is part of the record and cannot be deleted.")
+    message.delete()
+
+
+def message_send(*, message: Message, channel: str, now: dt.datetime | None = None) -> Message:
+    """Log a message as sent by `channel`; with "smtp", send it by email first.
+
+    Copy, the mail app and LinkedIn are sent by the student, who then marks the message
+    sent here. Email sent by Coffeechat carries a Message-ID, and answers to an earlier
+    email carry In-Reply-To and References so the conversation stays one thread.
+    """
+    if message.is_sent:
+        raise ValidationError("This message was sent already.")
+    if channel not in Channel.values:
+        raise ValidationError({"channel": [f"Choose one of: {', '.join(Channel.values)}."]})
+    if not message.body.strip():
+        raise ValidationError({"body": ["The message is empty."]})
+    contact = message.contact
+    if channel == Channel.SMTP:
+        if not email.smtp_configured():
+            raise ValidationError(
+                "Email sending is not set up on this installation: copy the message or open "
+                "it in your email app."
+            )
+        if not contact.email:
+            raise ValidationError(f"Add an email address for {contact.name} first.")
+        profile = profile_for(message.owner)
+        parent = _thread_parent(contact) if message.in_reply_to else None
+        references = [parent.message_id] if parent is not None and parent.message_id else []
+        message.message_id = email.message_id_new()
+        try:
+            email.send_email(
+                sender_name=profile.name,
+                sender_email=settings.DEFAULT_FROM_EMAIL
+                if not message.owner.email
+                else message.owner.email,
+                to=contact.email,
+                subject=message.subject,
+                body=message.body,
+                message_id=message.message_id,
+                in_reply_to=message.in_reply_to,
+                references=references,
+            )
+        except (email.EmailError, ValueError) as exc:
+            raise ValidationError(str(exc)) from exc
+    message.channel = channel
+    message.sent_at = now or timezone.now()
+    message.save(update_fields=["channel", "sent_at", "message_id", "updated_at"])
+    return message
+
+
+@dataclass
+class ReplyResult:
+    reply: Reply
+    meeting: Meeting | None = None
+    draft: Message | None = None  # what to send next: the "who else" or the referral request
+    referred: Contact | None = None
+
+
+@transaction.atomic
+def reply_record(
+    *,
+    owner: Any,
+    contact: Contact,
+    outcome: str,
+    received_at: dt.datetime | None = None,
+    note: str = "",
+    start: dt.datetime | None = None,
+    minutes: int | None = None,
+    medium: str = "",
+    location: str = "",
+    referred_name: str = "",
+    referred_email: str = "",
+    referred_organization: str = "",
+) -> ReplyResult:
+    """Record what a contact answered. Any reply ends the wait: no more nudges are due.
+
+    - yes: a meeting at `start` (one of the proposed times or another), with an invite;
+    - no: declined, with a "who else might talk to me?" draft ready;
+    - referred: the person they suggested becomes a contact, referred by this one, with a
+      first request that names the referrer.
+    """
+    if contact.owner_id != owner.pk:
+        raise ValidationError("That contact is not yours.")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": ["Choose yes, no or referred."]})
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"received_at": ["A reply cannot come from the future."]})
+    request = (
+        Message.objects.filter(owner=owner, contact=contact, sent_at__isnull=False)
+        .exclude(kind__in=[Kind.CONFIRM, Kind.WHO_ELSE])
+        .order_by("-sent_at")
+        .first()
+    )
+    reply = Reply(
+        owner=owner,
+        contact=contact,
+        message=request,
+        outcome=outcome,
+        received_at=received_at,
+        note=note.strip(),
+    )
+    result = ReplyResult(reply)
+    if outcome == Outcome.YES:
+        if start is None:
+            raise ValidationError({"start": ["Pick one of the proposed times, or enter another."]})
+        minutes = minutes or (request.minutes if request is not None else None)
+        medium = medium or (request.medium if request is not None else "")
+        refuse_null_characters(reply)
+        reply.save()
+        result.meeting = meeting_schedule(
+            owner=owner,
+            contact=contact,
+            start=start,
+            minutes=minutes,
+            medium=medium,
+            location=location,
+            reply=reply,
+        )
+        return result
+    if outcome == Outcome.REFERRED:
+        name = referred_name.strip()
+        if not name:
+            raise ValidationError({"referred_name": ["Who did they suggest? Enter a name."]})
+        refuse_null_characters(reply)
+        result.referred = contact_create(
+            owner=owner,
+            name=name,
+            email=referred_email.strip(),
+            source=Source.REFERRAL,
+            referred_by=contact,
+            organization_name=referred_organization.strip() or None,
+        )
+        reply.referred_contact = result.referred
+        reply.save()
+        result.draft = message_draft(owner=owner, contact=result.referred, kind=REQUEST)
+        return result
+    refuse_null_characters(reply)
+    reply.save()
+    result.draft = message_draft(owner=owner, contact=contact, kind=Kind.WHO_ELSE)
+    return result
+
+
+def _meeting_times(start: dt.datetime, minutes: int | None) -> tuple[dt.datetime, dt.datetime]:
+    if timezone.is_naive(start):
+        raise ValidationError({"start": ["Give the time with its time zone."]})
+    if minutes is None or not 5 <= minutes <= 240:
+        raise ValidationError({"minutes": ["A meeting lasts between 5 and 240 minutes."]})
+    start = start.astimezone(dt.UTC).replace(microsecond=0)
+    return start, start + dt.timedelta(minutes=minutes)
+
+
+def meeting_schedule(
+    *,
+    owner: Any,
+    contact: Contact,
+    start: dt.datetime,
+    minutes: int | None = None,
+    medium: str = "",
+    location: str = "",
+    reply: Reply | None = None,
+) -> Meeting:
+    """A meeting with the contact; its time then counts as busy for new proposals."""
+    if contact.owner_id != owner.pk:
+        raise ValidationError("That contact is not yours.")
+    start, end = _meeting_times(start, minutes or profile_for(owner).default_minutes)
+    if medium and medium not in Medium.values:
+        raise ValidationError({"medium": [f"Choose one of: {', '.join(Medium.values)}."]})
+    meeting = Meeting(
+        owner=owner,
+        contact=contact,
+        reply=reply,
+        start=start,
+        end=end,
+        medium=medium,
+        location=location.strip()[:500],
+    )
+    refuse_null_characters(meeting)
+    meeting.save()
+    return meeting
+
+
+def meeting_reschedule(
+    *, meeting: Meeting, start: dt.datetime, minutes: int | None = None
+) -> Meeting:
+    """Move a meeting: the invite is re-issued with a higher SEQUENCE, same UID."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Only a scheduled meeting can be moved.")
+    meeting.start, meeting.end = _meeting_times(start, minutes or meeting.minutes)
+    meeting.sequence += 1
+    meeting.save(update_fields=["start", "end", "sequence", "updated_at"])
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Only a scheduled meeting can be cancelled.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    return meeting
+
+
+MEDIUM_WORDS = {Medium.PHONE: "Phone call", Medium.VIDEO: "Video call", Medium.IN_PERSON: "Coffee"}
+
+
+def meeting_invite(*, meeting: Meeting) -> bytes:
+    """The meeting as an iCalendar invite (.ics) in the student's zone."""
+    profile = profile_for(meeting.owner)
+    contact = meeting.contact
+    what = (
+        MEDIUM_WORDS.get(Medium(meeting.medium), "Conversation")
+        if meeting.medium in Medium.values
+        else "Conversation"
+    )
+    description = f"{profile.wording.capitalize()} between {profile.name} and {contact.name}."
+    return invites.invite_ics(
+        uid=str(meeting.uuid),
+        sequence=meeting.sequence,
+        start=meeting.start,
+        end=meeting.end,
+        summary=f"{what}: {profile.name} / {contact.name}",
+        description=description,
+        location=meeting.location,
+        organizer_name=profile.name,
+        organizer_email=meeting.owner.email,
+        attendee_name=contact.name,
+        attendee_email=contact.email,
+        tz=selectors.zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC"),
+        method="CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST",
+        status="CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
+    )
+
+
+def template_save(*, owner: Any, kind: str, subject: str, body: str) -> DraftTemplate:
+    """The student's own wording for a kind of message."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": ["Unknown kind of message."]})
+    unknown = drafting.placeholders_unknown(subject + "\n" + body)
+    if unknown:
+        names = ", ".join("{" + n + "}" for n in unknown)
+        raise ValidationError(
+            {"body": [f"Unknown placeholder {names}: use the names listed beside the editor."]}
+        )
+    if not body.strip():
+        raise ValidationError({"body": ["Write the message, or reset to the built-in wording."]})
+    template, _ = DraftTemplate.objects.get_or_create(
+        owner=owner, kind=kind, defaults={"body": body}
+    )
+    template.subject = subject.replace("\n", " ").strip()
+    template.body = body.replace("\r\n", "\n")
+    refuse_null_characters(template)
+    template.full_clean(exclude=["owner"])
+    template.save()
+    return template
+
+
+def template_reset(*, owner: Any, kind: str) -> None:
+    DraftTemplate.objects.filter(owner=owner, kind=kind).delete()

@@ -58,6 +58,35 @@
     }
   });
 
+  // The composer: copy the message, and open the mail app with what is in the form now
+  // (the link the page was rendered with may be older than the student's last edit).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    var copy = target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.value).then(function () {
+        copy.textContent = "Copied ✓";
+      });
+      return;
+    }
+    var mail = target.closest("[data-mailto]");
+    if (mail) {
+      var subject = document.getElementById("id_subject");
+      var body = document.getElementById("id_body");
+      var base = mail.getAttribute("href").split("?")[0];
+      var encode = function (text) {
+        return encodeURIComponent(text.replace(/\r?\n/g, "\r\n"));
+      };
+      var query = [];
+      if (subject) query.push("subject=" + encode(subject.value));
+      if (body) query.push("body=" + encode(body.value));
+      mail.setAttribute("href", base + "?" + query.join("&"));
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZones();
     wireSelectAll(document);
