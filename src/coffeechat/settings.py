@@ -210,3 +210,34 @@ COFFEECHAT_IMPORT_MAX_ROWS = env_int("COFFEECHAT_IMPORT_MAX_ROWS", 100_000)
 # (a personal install may subscribe to a calendar server on its own network).
 COFFEECHAT_CALENDAR_FETCH_TIMEOUT = env_int("COFFEECHAT_CALENDAR_FETCH_TIMEOUT", 15)
 COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = env_bool("COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS", False)
+
+# Email -----------------------------------------------------------------------
+# SMTP belongs to the installation (a personal install uses the student's own mail
+# account). With no COFFEECHAT_SMTP_HOST, Coffeechat sends nothing itself: the student
+# copies a message or opens it in their mail app.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("COFFEECHAT_SMTP_HOST", "").strip()
+EMAIL_HOST_USER = os.environ.get("COFFEECHAT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COFFEECHAT_SMTP_PASSWORD", "")
+# SSL (implicit TLS, usually port 465) or STARTTLS (usually port 587), never both.
+EMAIL_USE_SSL = env_bool("COFFEECHAT_SMTP_SSL", False)
+EMAIL_USE_TLS = env_bool("COFFEECHAT_SMTP_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured(
+        "COFFEECHAT_SMTP_SSL and COFFEECHAT_SMTP_TLS cannot both be on: use SSL for a "
+        "server on port 465, TLS (STARTTLS) for one on port 587."
+    )
+EMAIL_PORT = env_int("COFFEECHAT_SMTP_PORT", 465 if EMAIL_USE_SSL else 587)
+if not 1 <= EMAIL_PORT <= 65535:
+    raise ImproperlyConfigured(
+        f"COFFEECHAT_SMTP_PORT must be between 1 and 65535, not {EMAIL_PORT}"
+    )
+EMAIL_TIMEOUT = env_int("COFFEECHAT_SMTP_TIMEOUT", 20)
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured(
+        f"COFFEECHAT_SMTP_TIMEOUT must be a number of seconds above 0, not {EMAIL_TIMEOUT}"
+    )
+# The right-hand side of the Message-IDs Coffeechat makes ("<…@coffeechat.local>").
+COFFEECHAT_EMAIL_DOMAIN = os.environ.get("COFFEECHAT_EMAIL_DOMAIN", "").strip() or (
+    "coffeechat.local"
+)
