@@ -21,6 +21,7 @@ from coffeechat.accounts.services import api_token_create, user_delete
 from coffeechat.cli import app
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact
+from coffeechat.outreach import services as outreach
 from coffeechat.outreach.models import BusyInterval, Calendar
 from tests.factories import PASSWORD, make_contact, make_organization
 
@@ -86,6 +87,14 @@ def fill(user: Any) -> None:
         owner=user, file_name="Connections.csv", format="linkedin", content=b"First Name\n"
     )
     ImportedContact.objects.create(run=run, contact=referrer)
+    lee = Contact.objects.get(owner=user, name="Lee Park")
+    outreach.availability_update(user=user, windows=[(1, dt.time(9), dt.time(12))])
+    outreach.template_save(
+        owner=user, kind="nudge", subject="Re: {subject}", body="Hi {first_name}?"
+    )
+    request = outreach.message_draft(owner=user, contact=lee)
+    outreach.message_send(message=request, channel="copy")
+    outreach.reply_record(owner=user, contact=lee, outcome="yes", start=start)
     user.groups.add(Group.objects.get_or_create(name="career centre staff")[0])
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
 
@@ -106,7 +115,14 @@ def test_the_fixture_makes_a_row_in_every_model_a_user_owns(two_full_accounts):
         )
     # The walk finds models through other models, not only direct owner keys.
     labels = {model._meta.label for model in owned_models()}
-    assert {"network.Contact_tags", "outreach.BusyInterval", "auth.User_groups"} <= labels
+    assert {
+        "network.Contact_tags",
+        "outreach.BusyInterval",
+        "outreach.Meeting",
+        "outreach.Reply",
+        "accounts.AvailabilityWindow",
+        "auth.User_groups",
+    } <= labels
 
 
 def test_deleting_an_account_removes_every_row_it_owns_and_nothing_else(two_full_accounts):

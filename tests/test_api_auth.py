@@ -183,6 +183,13 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/calendars/{calendar_id}",
         "/api/v1/calendars/{calendar_id}/refresh",
         "/api/v1/busy",
+        "/api/v1/slots",
+        "/api/v1/availability",
+        "/api/v1/contacts/{contact_id}/drafts",
+        "/api/v1/contacts/{contact_id}/replies",
+        "/api/v1/messages/{message_id}",
+        "/api/v1/messages/{message_id}/sent",
+        "/api/v1/outreach/queue",
     }
     assert set(schema["paths"]["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}
     schemes = schema["components"]["securitySchemes"]

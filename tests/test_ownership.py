@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from coffeechat.accounts.models import ApiToken
+from coffeechat.accounts.models import ApiToken, AvailabilityWindow
 from coffeechat.accounts.services import api_token_create
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact, Organization, Tag
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.outreach import services as outreach
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    DraftTemplate,
+    Meeting,
+    Message,
+    Reply,
+)
 from tests.factories import make_contact, make_organization
 
 # URL parts that name a kind of thing, not an object: each user only ever gets their own.
-NOT_IDS = {"fmt", "export_format"}
+NOT_IDS = {"fmt", "export_format", "kind"}
 
 
 def _snapshot():
@@ -29,6 +39,11 @@ def _snapshot():
         list(ImportedContact.objects.order_by("pk").values()),
         list(Calendar.objects.order_by("pk").values()),
         list(BusyInterval.objects.order_by("pk").values()),
+        list(Message.objects.order_by("pk").values()),
+        list(Reply.objects.order_by("pk").values()),
+        list(Meeting.objects.order_by("pk").values()),
+        list(DraftTemplate.objects.order_by("pk").values()),
+        list(AvailabilityWindow.objects.order_by("pk").values()),
     )
 
 
@@ -55,7 +70,13 @@ def alices_things(alice):
     )
     ImportedContact.objects.create(run=applied, contact=contact)
     calendar = Calendar.objects.create(owner=alice, name="Classes")
+    message = outreach.message_draft(owner=alice, contact=contact)
+    meeting = outreach.meeting_schedule(
+        owner=alice, contact=contact, start=timezone.now() + dt.timedelta(days=3)
+    )
     return {
+        "message_id": message.uuid,
+        "meeting_id": meeting.uuid,
         "contact_id": contact.uuid,
         "organization_id": org.uuid,
         "token_id": token.pk,
@@ -86,6 +107,12 @@ POST_ONLY = {
     "import_apply",
     "import_discard",
     "calendar_refresh",
+    "draft_create",
+    "message_sent",
+    "message_send",
+    "message_delete",
+    "meeting_cancel",
+    "meeting_confirm_draft",
 }
 
 
@@ -163,6 +190,10 @@ API_ROUTES = sorted(set(_api_routes()))
 API_BODIES = {
     "/api/v1/imports/{import_id}/preview": '{"tag": "Hacked", "source": "other"}',
     "/api/v1/imports/{import_id}/apply": '{"overwrite_all": true}',
+    "/api/v1/contacts/{contact_id}/drafts": '{"kind": "request"}',
+    "/api/v1/contacts/{contact_id}/replies": '{"outcome": "no"}',
+    "/api/v1/messages/{message_id}": '{"subject": "Hacked", "body": "Hacked"}',
+    "/api/v1/messages/{message_id}/sent": '{"channel": "copy"}',
 }
 
 
@@ -190,3 +221,13 @@ def test_bob_gets_404_from_the_api_and_changes_nothing(method, template, alices_
     assert response.status_code == 404
     assert "detail" in response.json()
     assert _snapshot() == before
+
+
+def test_bob_cannot_propose_times_for_alices_contact(alices_things, bob):
+    _, key = api_token_create(user=bob)
+    response = Client().get(
+        "/api/v1/slots",
+        {"contact": str(alices_things["contact_id"])},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 404

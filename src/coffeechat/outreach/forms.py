@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -78,7 +78,7 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args: Any, slots: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slots or []
+        cast(forms.ChoiceField, self.fields["slot"]).choices = slots or []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -111,7 +111,7 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices()
 
 
 class WindowForm(forms.Form):

@@ -731,6 +731,7 @@ def reply_record(
     referred_name: str = "",
     referred_email: str = "",
     referred_organization: str = "",
+    now: dt.datetime | None = None,
 ) -> ReplyResult:
     """Record what a contact answered. Any reply ends the wait: no more nudges are due.
 
@@ -743,7 +744,7 @@ def reply_record(
         raise ValidationError("That contact is not yours.")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": ["Choose yes, no or referred."]})
-    now = timezone.now()
+    now = now or timezone.now()
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"received_at": ["A reply cannot come from the future."]})
@@ -794,11 +795,11 @@ def reply_record(
         )
         reply.referred_contact = result.referred
         reply.save()
-        result.draft = message_draft(owner=owner, contact=result.referred, kind=REQUEST)
+        result.draft = message_draft(owner=owner, contact=result.referred, kind=REQUEST, now=now)
         return result
     refuse_null_characters(reply)
     reply.save()
-    result.draft = message_draft(owner=owner, contact=contact, kind=Kind.WHO_ELSE)
+    result.draft = message_draft(owner=owner, contact=contact, kind=Kind.WHO_ELSE, now=now)
     return result
 
 
@@ -888,7 +889,14 @@ def meeting_invite(*, meeting: Meeting) -> bytes:
         attendee_name=contact.name,
         attendee_email=contact.email,
         tz=selectors.zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC"),
-        method="CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST",
+        # An invite needs an organizer address; without one it is a plain calendar entry.
+        method=(
+            "PUBLISH"
+            if not meeting.owner.email
+            else "CANCEL"
+            if meeting.status == MeetingStatus.CANCELLED
+            else "REQUEST"
+        ),
         status="CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
     )
 
