@@ -301,3 +301,21 @@ def test_templates_can_be_edited_and_reset(alice, alice_client):
     alice_client.post("/templates/nudge/", {"reset": "1", "body": ""})
     assert not DraftTemplate.objects.exists()
     assert alice_client.get("/templates/bribe/").status_code == 404
+
+
+def test_the_outreach_page_query_count_does_not_grow_with_history(alice, alice_client, dana):
+    url = f"/contacts/{dana.uuid}/outreach/"
+    _sent(alice, dana)
+    with CaptureQueriesContext(connection) as small:
+        assert alice_client.get(url).status_code == 200
+    for _ in range(5):
+        services.message_draft(owner=alice, contact=dana, kind=Kind.NUDGE)
+    services.reply_record(owner=alice, contact=dana, outcome="no")
+    with CaptureQueriesContext(connection) as large:
+        assert alice_client.get(url).status_code == 200
+    assert len(large) == len(small)
+    assert len(small) <= 10
+
+
+def test_the_profile_links_to_availability(alice_client):
+    assert 'href="/availability/"' in alice_client.get("/account/profile/").text
