@@ -11,7 +11,11 @@ from coffeechat.lib.text import fold
 from coffeechat.network.demo import DEMO_CONTACT_COUNT, DEMO_PASSWORD, demo_network_create
 from coffeechat.network.models import Contact, Organization, Source
 from coffeechat.network.selectors import ContactFilters, contact_list
+from coffeechat.outreach.demo import PEOPLE_REFERRED
 from tests.factories import make_contact
+
+# The network demo's people, and those the outreach demo's replies referred the student to.
+DEMO_PEOPLE = DEMO_CONTACT_COUNT + PEOPLE_REFERRED
 
 
 def run(*args: str, input: str | None = None) -> Any:
@@ -31,7 +35,7 @@ def test_demo_creates_a_user_with_a_believable_network(db):
     assert user.check_password(DEMO_PASSWORD)
     assert user.profile.completed_at is not None
     contacts = Contact.objects.filter(owner=user)
-    assert contacts.count() == DEMO_CONTACT_COUNT >= 30
+    assert contacts.count() == DEMO_PEOPLE >= 30
     assert set(contacts.values_list("source", flat=True)) == set(Source.values)
     assert contacts.filter(practice=True).count() >= 3
     # A chain: someone referred by someone who was referred in turn.
@@ -74,7 +78,7 @@ def test_demo_twice_does_not_duplicate(db):
     assert "demo user already exists; use --reset" in again.stderr
     assert get_user_model().objects.filter(username="demo").count() == 1
     assert demo_user().pk == first
-    assert Contact.objects.filter(owner__username="demo").count() == DEMO_CONTACT_COUNT
+    assert Contact.objects.filter(owner__username="demo").count() == DEMO_PEOPLE
 
 
 def test_demo_reset_starts_over(db):
@@ -85,7 +89,7 @@ def test_demo_reset_starts_over(db):
     assert result.exit_code == 0, result.stderr
     new = demo_user()
     assert new.pk != old.pk
-    assert Contact.objects.filter(owner=new).count() == DEMO_CONTACT_COUNT
+    assert Contact.objects.filter(owner=new).count() == DEMO_PEOPLE
     assert Contact.objects.filter(owner=new, practice=True).count() >= 3
     assert not Contact.objects.filter(owner_id=old.pk).exists()
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from coffeechat.network.models import Source
-from coffeechat.outreach import drafting, services
+from coffeechat.outreach import drafting, selectors, services
 from coffeechat.outreach.models import Kind, Message
 from coffeechat.outreach.slots import slot_from_json
 from tests.factories import make_contact
@@ -77,7 +77,7 @@ def test_every_built_in_request_passes_every_required_check(student, fields, kin
     assert draft.kind == kind
     failing = [
         (c.code, c.fix)
-        for c in services.message_checks(draft)
+        for c in selectors.message_checks(draft)
         if not c.ok and c.level == "required"
     ]
     assert failing == [], draft.body
@@ -90,7 +90,9 @@ def test_other_built_in_messages_pass_their_checks(student, kind):
     request = services.message_draft(owner=student, contact=contact, now=NOW)
     services.message_send(message=request, channel="copy", now=NOW)
     draft = services.message_draft(owner=student, contact=contact, kind=kind, now=NOW)
-    failing = [c.code for c in services.message_checks(draft) if not c.ok and c.level == "required"]
+    failing = [
+        c.code for c in selectors.message_checks(draft) if not c.ok and c.level == "required"
+    ]
     assert failing == []
 
 
@@ -105,7 +107,7 @@ def test_a_request_names_the_student_the_referrer_the_ask_and_real_times(student
     assert "a student at Midwest State University (class of 2027)" in draft.body
     assert "25 minutes" in draft.body
     assert "phone or Zoom" in draft.body
-    assert "informational interview" in draft.body
+    assert "an informational interview" in draft.body
     assert draft.subject == "Jordan Lee suggested I contact you"
     # Every proposed time is in the body, as the label the contact reads.
     times = [line for line in draft.body.splitlines() if line.startswith("- ")]
@@ -120,7 +122,7 @@ def test_the_wording_the_student_chose_is_used(student):
     student.profile.wording = "coffee chat"
     student.profile.save()
     draft = services.message_draft(owner=student, contact=_contact(student), now=NOW)
-    assert "coffee chat" in draft.body
+    assert "a coffee chat" in draft.body
     assert "informational interview" not in draft.body
 
 
@@ -204,3 +206,23 @@ def test_a_sent_message_is_a_record(student):
     draft.refresh_from_db()
     assert draft.channel == "mailto"
     assert draft.sent_at == NOW
+
+
+def test_no_time_is_proposed_on_the_students_public_holidays(student):
+    student.profile.lead_business_days = 0
+    student.profile.save()
+    monday = dt.datetime(2026, 11, 23, 8, 0, tzinfo=CHICAGO)
+
+    def days() -> set[dt.date]:
+        draft = services.message_draft(
+            owner=student, contact=_contact(student), count=5, now=monday
+        )
+        return {slot_from_json(v).start.astimezone(CHICAGO).date() for v in draft.slots}
+
+    thanksgiving = dt.date(2026, 11, 26)
+    assert thanksgiving in days()  # no country: only weekends are skipped
+    student.profile.country = "US"
+    student.profile.save()
+    proposed = days()
+    assert thanksgiving not in proposed
+    assert len(proposed) == 5

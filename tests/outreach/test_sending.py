@@ -88,3 +88,17 @@ def test_marking_sent_by_smtp_through_the_log_form_is_refused(alice, alice_clien
     alice_client.post(f"/messages/{request.uuid}/sent/", {"channel": "smtp"})
     alice_client.post(f"/messages/{request.uuid}/sent/", {"channel": "pigeon"})
     assert Message.objects.get(pk=request.pk).sent_at is None
+
+
+def test_sending_by_email_needs_both_addresses(alice, alice_client, dana, smtp_server):
+    nameless = make_contact(alice, "No Address", organization_name="Acme Health")
+    draft = services.message_draft(owner=alice, contact=nameless)
+    response = alice_client.post(f"/messages/{draft.uuid}/send/", follow=True)
+    assert "Add an email address for No Address first." in response.text
+    alice.email = ""
+    alice.save()
+    draft = services.message_draft(owner=alice, contact=dana)
+    response = alice_client.post(f"/messages/{draft.uuid}/send/", follow=True)
+    assert "Add your own email address" in response.text
+    assert smtp_server.envelopes == []
+    assert not Message.objects.filter(sent_at__isnull=False).exists()

@@ -11,13 +11,11 @@ from django.core.exceptions import ValidationError
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
-from coffeechat.accounts.services import profile_for
 from coffeechat.api.schemas import ERRORS, ERRORS_BY_ID, InputSchema, TextInputSchema
 from coffeechat.lib.http import ApiRequest
 from coffeechat.network.selectors import contact_get_for_user
 from coffeechat.outreach import selectors, services
 from coffeechat.outreach.models import Message, Reply
-from coffeechat.outreach.slots import Slot, slot_from_json, slot_label
 
 router = Router(tags=["outreach"])
 
@@ -36,20 +34,13 @@ class SlotsQuery(TextInputSchema):
     contact: UUID | None = NinjaField(None, description="Write the times in their zone too.")
 
 
-def _slots_out(proposal: selectors.Proposal) -> list[dict[str, str]]:
-    return [
-        {"start": s.start.isoformat(), "end": s.end.isoformat(), "label": label}
-        for s, label in zip(proposal.slots, proposal.labels(), strict=True)
-    ]
-
-
 @router.get("/slots", response={200: list[SlotOut], **ERRORS_BY_ID}, summary="Propose free times")
 def slots(request: ApiRequest, query: Query[SlotsQuery]) -> Any:
     contact = contact_get_for_user(request.auth, query.contact) if query.contact else None
     proposal = selectors.slots_propose(
         request.auth, minutes=query.minutes, count=query.count, contact=contact
     )
-    return _slots_out(proposal)
+    return proposal.rows()
 
 
 class WindowSchema(Schema):
@@ -75,24 +66,9 @@ class AvailabilityIn(InputSchema):
     country: str | None = NinjaField(None, max_length=2, description="ISO code, e.g. US.")
 
 
-def _availability(user: Any) -> dict[str, Any]:
-    profile = profile_for(user)
-    return {
-        "time_zone": profile.time_zone,
-        "windows": [
-            {"weekday": w.weekday, "start": w.start, "end": w.end}
-            for w in selectors.availability_for(user)
-        ],
-        "buffer_minutes": profile.buffer_minutes,
-        "lead_business_days": profile.lead_business_days,
-        "horizon_days": profile.horizon_days,
-        "country": profile.country,
-    }
-
-
 @router.get("/availability", response={200: AvailabilityOut, **ERRORS}, summary="Availability")
 def availability_get(request: ApiRequest) -> Any:
-    return _availability(request.auth)
+    return selectors.availability_summary(request.auth)
 
 
 @router.put(
@@ -107,7 +83,7 @@ def availability_put(request: ApiRequest, payload: AvailabilityIn) -> Any:
         horizon_days=payload.horizon_days,
         country=payload.country,
     )
-    return _availability(request.auth)
+    return selectors.availability_summary(request.auth)
 
 
 class CheckOut(Schema):
@@ -133,35 +109,7 @@ class MessageOut(Schema):
 
 
 def _message_out(message: Message) -> dict[str, Any]:
-    profile = profile_for(message.owner)
-    student_tz = selectors.zone_of(profile.time_zone) or dt.UTC
-    contact_tz = selectors.zone_of(message.contact.time_zone)
-    slot_rows = []
-    for value in message.slots:
-        slot: Slot = slot_from_json(value)
-        slot_rows.append(
-            {
-                "start": slot.start.isoformat(),
-                "end": slot.end.isoformat(),
-                "label": slot_label(slot, student_tz=student_tz, contact_tz=contact_tz),  # type: ignore[arg-type]
-            }
-        )
-    return {
-        "id": message.uuid,
-        "contact": message.contact.uuid,
-        "kind": message.kind,
-        "subject": message.subject,
-        "body": message.body,
-        "minutes": message.minutes,
-        "medium": message.medium,
-        "channel": message.channel,
-        "sent_at": message.sent_at,
-        "checks": [
-            {"code": c.code, "ok": c.ok, "message": c.message, "fix": c.fix, "level": c.level}
-            for c in services.message_checks(message)
-        ],
-        "slots": slot_rows,
-    }
+    return selectors.message_summary(message)
 
 
 class DraftIn(InputSchema):

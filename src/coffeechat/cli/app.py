@@ -13,6 +13,13 @@ from coffeechat.cli.contacts import contacts_app
 from coffeechat.cli.demo import demo_command
 from coffeechat.cli.interchange import export_command, import_command, restore_command
 from coffeechat.cli.manage import MANAGE_CONTEXT, manage_command
+from coffeechat.cli.outreach import (
+    availability_command,
+    draft_command,
+    outreach_command,
+    reply_command,
+    slots_command,
+)
 from coffeechat.cli.serve import serve_command
 
 app = typer.Typer(
@@ -65,6 +72,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(calendar_app, name="calendar")
+app.command("availability")(availability_command)
+app.command("slots")(slots_command)
+app.command("draft")(draft_command)
+app.command("outreach")(outreach_command)
+app.command("reply")(reply_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("restore")(restore_command)

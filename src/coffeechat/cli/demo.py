@@ -39,7 +39,9 @@ def demo_command(
     """Create a demo user with a sample network of 30+ people.
 
     The people cover every way of knowing someone from the career-centre guide, with
-    organizations scored on LAMP, referral chains, practice contacts, tags and notes. Running
+    organizations scored on LAMP, referral chains, practice contacts, tags and notes. Some
+    are already reached out to: drafts, requests waiting at each step of 3B7, a no, a
+    referral and a yes with a meeting, all dated relative to today. Running
     it again changes nothing; --reset starts the demo over. Only a user made by this command
     (email USERNAME@example.com) can be reset. The password, unless given on stdin, is
     coffeechat-demo: fine on your own machine, not on a shared server.
@@ -57,8 +59,10 @@ def demo_command(
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
     from django.db import transaction
+    from django.utils import timezone
 
     from coffeechat.network import demo
+    from coffeechat.outreach.demo import outreach_demo
 
     password = read_password_line() if password_stdin else demo.DEMO_PASSWORD
     with transaction.atomic():
@@ -92,7 +96,11 @@ def demo_command(
             created = demo.demo_network_create(
                 owner=user, on_contact=lambda _contact: progress.advance(task)
             )
-    say(f"Created the demo user “{username}” with {created} people.")
+        created += outreach_demo(user, now=timezone.now())
+    say(
+        f"Created the demo user “{username}” with {created} people, some of them reached out "
+        "to: drafts, requests waiting for a reply, a referral and a meeting."
+    )
     say("Start the app with `coffeechat serve`, then sign in with")
     say(f"  username: {username}")
     say("  password: " + ("the one you gave" if password_stdin else password))

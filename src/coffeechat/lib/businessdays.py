@@ -51,6 +51,31 @@ def is_business_day(day: dt.date, country: str = "") -> bool:
     return _is_business_day(day, _country_code(country))
 
 
+def is_public_holiday(day: dt.date, country: str = "") -> bool:
+    """A public holiday (observed days included) in `country`; never for "" or an unknown code."""
+    code = _country_code(country)
+    return bool(code) and day in _holiday_dates(code, day.year)
+
+
+def business_day_before(today: dt.date, n: int, country: str = "") -> dt.date:
+    """The latest business day by which `n` business days have passed on `today`.
+
+    The inverse of business_days_between: `business_days_between(result, today) == n`, and the
+    result is itself a business day (the day a request was sent, say).
+    """
+    if n < 0:
+        raise ValueError("n must be zero or more")
+    code = _country_code(country)
+    day, counted = today, 0
+    while counted < n:
+        if _is_business_day(day, code):
+            counted += 1
+        day -= dt.timedelta(days=1)
+    while not _is_business_day(day, code):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def add_business_days(day: dt.date, n: int, country: str = "") -> dt.date:
     """The n-th business day after `day`; for n=0, `day` itself or the next business day.
 

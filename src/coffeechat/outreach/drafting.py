@@ -34,6 +34,7 @@ PLACEHOLDERS: dict[str, str] = {
     "field": "The field you are exploring",
     "minutes": "The minutes you ask for",
     "wording": "What you call it: informational interview, coffee chat or phone chat",
+    "a_wording": "The same with “a” or “an”: “an informational interview”",
     "medium": "How to meet, e.g. “phone or Zoom”",
     "times": "The proposed times, one per line",
     "time": "The time they chose (replies to a yes)",
@@ -75,7 +76,7 @@ BUILT_IN: dict[str, Template] = {
 
 We know each other from {found_how}, and you came to mind: I'm exploring careers in {field}, and your experience would help me a lot.
 
-Would you have {minutes} minutes for a {wording} by {medium}? Any of these times could work:
+Would you have {minutes} minutes for {a_wording} by {medium}? Any of these times could work:
 {times}
 Would one of them suit you?
 
@@ -88,7 +89,7 @@ Thank you,
 
 {referrer} suggested I reach out to you. I'm {my_first_name}, {me}, exploring careers in {field}, and I'd love to hear about {their_work}.
 
-Would you have {minutes} minutes for a {wording} by {medium}? These times are free for me:
+Would you have {minutes} minutes for {a_wording} by {medium}? These times are free for me:
 {times}
 Would one of them work for you?
 
@@ -101,7 +102,7 @@ Thank you,
 
 I found {found_how}. I'm {my_first_name}, {me}, exploring careers in {field}, and your path caught my eye.
 
-Would you have {minutes} minutes for a {wording} by {medium} about your experience? These times are free for me:
+Would you have {minutes} minutes for {a_wording} by {medium} about your experience? These times are free for me:
 {times}
 Would one of them work for you?
 
@@ -114,7 +115,7 @@ Thank you,
 
 I found {found_how}. I'm {my_first_name}, {me}, exploring careers in {field}, and I'd love to hear about your experience.
 
-Would you have {minutes} minutes for a {wording} by {medium}? These times are free for me:
+Would you have {minutes} minutes for {a_wording} by {medium}? These times are free for me:
 {times}
 Would one of them work for you?
 
@@ -122,7 +123,7 @@ Thank you,
 {my_name}""",
     ),
     Kind.REQUEST_PRACTICE: Template(
-        subject="Could I practise a {wording} with you?",
+        subject="Could I practise {a_wording} with you?",
         body="""Hi {first_name},
 
 We know each other from {found_how}. I'm getting ready for my first {wording}s about careers in {field}, and practising with you first would help me learn what to ask.

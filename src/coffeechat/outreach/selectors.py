@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from coffeechat.accounts.models import AvailabilityWindow
 from coffeechat.accounts.services import profile_for
-from coffeechat.lib.businessdays import add_business_days
+from coffeechat.lib.businessdays import add_business_days, is_public_holiday
 from coffeechat.network.models import Contact
+from coffeechat.outreach import drafting
+from coffeechat.outreach.checks import CheckContext, CheckResult, Draft, checks_run
 from coffeechat.outreach.drafting import BUILT_IN, Template
 from coffeechat.outreach.models import (
     BusyInterval,
@@ -29,7 +31,7 @@ from coffeechat.outreach.models import (
     Outcome,
     Reply,
 )
-from coffeechat.outreach.slots import Slot, Window, slot_label, slots_find
+from coffeechat.outreach.slots import Slot, Window, slot_from_json, slot_label, slots_find
 from coffeechat.outreach.waiting import (
     RESPONDER_HELP,
     RESPONDER_LABELS,
@@ -172,6 +174,22 @@ def availability_for(owner: Any) -> list[Window]:
     return windows or list(DEFAULT_WINDOWS)
 
 
+def availability_summary(owner: Any) -> dict[str, Any]:
+    """Availability as the API and the CLI's --json show it (times as "HH:MM")."""
+    profile = profile_for(owner)
+    return {
+        "time_zone": profile.time_zone,
+        "windows": [
+            {"weekday": w.weekday, "start": f"{w.start:%H:%M}", "end": f"{w.end:%H:%M}"}
+            for w in availability_for(owner)
+        ],
+        "buffer_minutes": profile.buffer_minutes,
+        "lead_business_days": profile.lead_business_days,
+        "horizon_days": profile.horizon_days,
+        "country": profile.country,
+    }
+
+
 DEFAULT_WINDOWS = tuple(Window(day, dt.time(9), dt.time(17)) for day in range(5))
 
 
@@ -208,6 +226,39 @@ class Proposal:
             for s in self.slots
         ]
 
+    def rows(self) -> list[dict[str, str]]:
+        return slot_rows(self.slots, student_tz=self.student_tz, contact_tz=self.contact_tz)
+
+
+def slot_rows(
+    slots: list[Slot], *, student_tz: zoneinfo.ZoneInfo, contact_tz: zoneinfo.ZoneInfo | None
+) -> list[dict[str, str]]:
+    """[{"start", "end", "label"}]: times as the API and the CLI's --json write them (ISO 8601
+    with offsets, and the label a message would use)."""
+    return [
+        {
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "label": slot_label(s, student_tz=student_tz, contact_tz=contact_tz),
+        }
+        for s in slots
+    ]
+
+
+def student_zone(owner: Any) -> zoneinfo.ZoneInfo:
+    return zone_of(profile_for(owner).time_zone) or zoneinfo.ZoneInfo("UTC")
+
+
+def message_slots(message: Message) -> list[Slot]:
+    """The times a message proposed; a stored value that cannot be read is skipped."""
+    slots = []
+    for value in message.slots:
+        try:
+            slots.append(slot_from_json(value))
+        except (ValueError, TypeError, KeyError):
+            continue
+    return slots
+
 
 def slots_propose(
     owner: Any,
@@ -232,6 +283,12 @@ def slots_propose(
     earliest = max(now, dt.datetime.combine(first_day, dt.time(), tzinfo=tz))
     latest = now + dt.timedelta(days=profile.horizon_days)
     buffer = dt.timedelta(minutes=profile.buffer_minutes)
+    first, last = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
+    holidays = {
+        first + dt.timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if is_public_holiday(first + dt.timedelta(days=n), profile.country)
+    }
     slots = slots_find(
         windows=availability_for(owner),
         busy=busy_for_slots(owner, earliest - buffer, latest + buffer),
@@ -241,6 +298,7 @@ def slots_propose(
         minutes=minutes,
         count=count,
         buffer=buffer,
+        closed_days=holidays,
     )
     contact_tz = zone_of(contact.time_zone) if contact is not None else None
     return Proposal(slots, tz, contact_tz, minutes)
@@ -513,3 +571,46 @@ def template_for(owner: Any, kind: str) -> Template:
 
 def templates_own(owner: Any) -> dict[str, DraftTemplate]:
     return {t.kind: t for t in DraftTemplate.objects.filter(owner=owner)}
+
+
+def message_checks(message: Message) -> list[CheckResult]:
+    """The coach's checks on a draft, for its kind and contact."""
+    contact = message.contact
+    profile = profile_for(message.owner)
+    return checks_run(
+        Draft(message.subject, message.body),
+        CheckContext(
+            kind=message.kind,
+            contact_name=contact.name,
+            organization=contact.organization.name if contact.organization is not None else "",
+            title=contact.title,
+            referrer=contact.referred_by.name if contact.referred_by is not None else "",
+            found_how=drafting.found_how(contact),
+            student_name=profile.name,
+            school=profile.school,
+        ),
+    )
+
+
+def message_summary(message: Message) -> dict[str, Any]:
+    """A message as the API and the CLI's --json show it: text, the coach's checks, times."""
+    return {
+        "id": str(message.uuid),
+        "contact": str(message.contact.uuid),
+        "kind": message.kind,
+        "subject": message.subject,
+        "body": message.body,
+        "minutes": message.minutes,
+        "medium": message.medium,
+        "channel": message.channel,
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        "checks": [
+            {"code": c.code, "ok": c.ok, "message": c.message, "fix": c.fix, "level": c.level}
+            for c in message_checks(message)
+        ],
+        "slots": slot_rows(
+            message_slots(message),
+            student_tz=student_zone(message.owner),
+            contact_tz=zone_of(message.contact.time_zone),
+        ),
+    }

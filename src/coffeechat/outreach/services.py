@@ -45,7 +45,6 @@ from coffeechat.lib.validators import refuse_null_characters
 from coffeechat.network.models import Contact, Source
 from coffeechat.network.services import contact_create
 from coffeechat.outreach import drafting, invites, selectors
-from coffeechat.outreach.checks import CheckContext, CheckResult, Draft, checks_run
 from coffeechat.outreach.models import (
     BusyInterval,
     Calendar,
@@ -451,14 +450,19 @@ def availability_update(
     for name, value in settings_given.items():
         if value is not None:
             setattr(profile, name, value)
+    problems: dict[str, list[str]] = {"windows": errors} if errors else {}
     if country and country not in dict(country_choices()):
-        errors.append(f"“{country[:20]}” is not a country code Coffeechat knows (e.g. US, CA).")
+        problems["country"] = [
+            f"“{country[:20]}” is not a country code Coffeechat knows (e.g. US, CA)."
+        ]
     try:
         profile.full_clean()
     except ValidationError as exc:
-        errors.extend(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
-    if errors:
-        raise ValidationError({"windows": errors})
+        for name, messages in exc.message_dict.items():
+            problems.setdefault(name, []).extend(messages)
+    if problems:
+        profile.refresh_from_db()  # the cached profile must not keep the refused values
+        raise ValidationError(problems)
     rows = []
     for weekday in sorted(by_day):
         spans = sorted(by_day[weekday])
@@ -517,6 +521,7 @@ def draft_values(
         or "your field",
         "minutes": str(minutes),
         "wording": profile.wording,
+        "a_wording": ("an " if profile.wording[:1] in "aeiou" else "a ") + profile.wording,
         "medium": drafting.media_phrase([medium] if medium else list(profile.preferred_media)),
         "times": "\n".join(f"- {label}" for label in labels),
         "time": time,
@@ -636,25 +641,6 @@ def message_update(*, message: Message, subject: str, body: str) -> Message:
     return message
 
 
-def message_checks(message: Message) -> list[CheckResult]:
-    """The coach's checks on a draft, for its kind and contact."""
-    contact = message.contact
-    profile = profile_for(message.owner)
-    return checks_run(
-        Draft(message.subject, message.body),
-        CheckContext(
-            kind=message.kind,
-            contact_name=contact.name,
-            organization=contact.organization.name if contact.organization is not None else "",
-            title=contact.title,
-            referrer=contact.referred_by.name if contact.referred_by is not None else "",
-            found_how=drafting.found_how(contact),
-            student_name=profile.name,
-            school=profile.school,
-        ),
-    )
-
-
 def message_delete(*, message: Message) -> None:
     if message.is_sent:
         raise ValidationError("A sent message is part of the record and cannot be deleted.")
@@ -683,6 +669,10 @@ def message_send(*, message: Message, channel: str, now: dt.datetime | None = No
             )
         if not contact.email:
             raise ValidationError(f"Add an email address for {contact.name} first.")
+        if not message.owner.email:
+            raise ValidationError(
+                "Add your own email address to your account first: replies go there."
+            )
         profile = profile_for(message.owner)
         parent = _thread_parent(contact) if message.in_reply_to else None
         references = [parent.message_id] if parent is not None and parent.message_id else []
@@ -690,9 +680,7 @@ def message_send(*, message: Message, channel: str, now: dt.datetime | None = No
         try:
             email.send_email(
                 sender_name=profile.name,
-                sender_email=settings.DEFAULT_FROM_EMAIL
-                if not message.owner.email
-                else message.owner.email,
+                sender_email=message.owner.email,
                 to=contact.email,
                 subject=message.subject,
                 body=message.body,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -183,6 +183,7 @@ def slots_find(
     count: int = 3,
     buffer: dt.timedelta = dt.timedelta(0),
     step_minutes: int = 15,
+    closed_days: Collection[dt.date] = (),
 ) -> list[Slot]:
     """Up to `count` non-overlapping times to propose, sorted, spread over days and times of day.
 
@@ -194,7 +195,8 @@ def slots_find(
     slot per day, in date order, from whichever of morning (before 12:00), afternoon or evening
     (17:00 on) was offered least so far; only when fewer days than `count` have free time does a
     second pass add slots to the same days, as far from the others as it can. Fewer than `count`
-    (or none) when the calendar is that full.
+    (or none) when the calendar is that full. No slot falls on a local date in `closed_days`
+    (the student's public holidays).
     """
     if count <= 0:
         return []
@@ -217,7 +219,7 @@ def slots_find(
     days_with_time: list[list[_Candidate]] = []
     first_day, last_day = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
     for day in _local_days(first_day, last_day):
-        if day.weekday() not in by_weekday:
+        if day.weekday() not in by_weekday or day in closed_days:
             continue
         candidates = _day_candidates(
             day=day,

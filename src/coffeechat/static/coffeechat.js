@@ -66,10 +66,17 @@
     var copy = target.closest("[data-copy]");
     if (copy) {
       var source = document.querySelector(copy.getAttribute("data-copy"));
-      if (!source || !navigator.clipboard) return;
-      navigator.clipboard.writeText(source.value).then(function () {
-        copy.textContent = "Copied ✓";
-      });
+      if (!source) return;
+      var done = function () { copy.textContent = "Copied ✓"; };
+      var fallback = function () {  // plain http on a school network has no clipboard API
+        source.select();
+        if (document.execCommand("copy")) done();
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(done, fallback);
+      } else {
+        fallback();
+      }
       return;
     }
     var mail = target.closest("[data-mailto]");

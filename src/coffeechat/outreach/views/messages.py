@@ -20,7 +20,7 @@ from coffeechat.outreach import drafting, selectors, services
 from coffeechat.outreach.checks import word_count
 from coffeechat.outreach.forms import DraftStartForm, MarkSentForm, MessageForm, TemplateForm
 from coffeechat.outreach.models import Channel, Kind, Message
-from coffeechat.outreach.slots import Slot, slot_from_json, slot_label
+from coffeechat.outreach.slots import slot_label
 
 LINKEDIN_NOTE_MAX = 300
 
@@ -54,17 +54,12 @@ def _composer_context(
     profile = profile_for(request.user)
     student_tz = selectors.zone_of(profile.time_zone)
     contact_tz = selectors.zone_of(contact.time_zone)
-    slots: list[Slot] = []
-    for value in message.slots:
-        try:
-            slots.append(slot_from_json(value))
-        except (ValueError, TypeError, KeyError):
-            continue
+    slots = selectors.message_slots(message)
     return {
         "message": message,
         "contact": contact,
         "form": form,
-        "checks": services.message_checks(message),
+        "checks": selectors.message_checks(message),
         "words": word_count(message.body),
         "characters": len(message.body),
         "linkedin_max": LINKEDIN_NOTE_MAX,

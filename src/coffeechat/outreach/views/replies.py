@@ -18,7 +18,7 @@ from coffeechat.network.views.common import add_service_errors
 from coffeechat.outreach import selectors, services
 from coffeechat.outreach.forms import DraftStartForm, ReplyForm, RescheduleForm
 from coffeechat.outreach.models import Kind, MeetingStatus, Outcome
-from coffeechat.outreach.slots import Slot, slot_from_json, slot_label
+from coffeechat.outreach.slots import Slot, slot_label
 
 
 @login_required
@@ -47,16 +47,12 @@ def _slot_choices(
     profile = profile_for(request.user)
     student_tz = selectors.zone_of(profile.time_zone)
     contact_tz = selectors.zone_of(outreach.contact.time_zone)
-    choices = []
-    for value in request_message.slots:
-        try:
-            slot = slot_from_json(value)
-        except (ValueError, TypeError, KeyError):
-            continue
-        if student_tz is not None:
-            label = slot_label(slot, student_tz=student_tz, contact_tz=contact_tz)
-            choices.append((slot.start.isoformat(), label))
-    return choices
+    if student_tz is None:
+        return []
+    return [
+        (slot.start.isoformat(), slot_label(slot, student_tz=student_tz, contact_tz=contact_tz))
+        for slot in selectors.message_slots(request_message)
+    ]
 
 
 @login_required
