@@ -224,3 +224,7 @@ def test_composer_fits_a_phone_screen(new_page: PageFactory, alice: Any) -> None
 
     # The page as a whole, menu included, never scrolls sideways.
     assert not has_horizontal_scroll(page), "the composer page scrolls sideways on a phone"
+
+    for path in ("/outreach/", "/availability/", f"/contacts/{dana.uuid}/outreach/"):
+        page.goto(path)
+        assert not has_horizontal_scroll(page), f"{path} scrolls sideways on a phone"

@@ -130,6 +130,7 @@ def test_reply_yes_with_a_proposed_time_shows_the_meeting_and_its_invite(alice, 
     assert meeting.start == chosen.start and meeting.location == "https://zoom.example/j/1"
     page = alice_client.get(response["Location"])
     assert "Download the invite (.ics)" in page.text
+    assert "<dt>How</dt><dd>Zoom / video call</dd>" in page.text
     invite = alice_client.get(f"/meetings/{meeting.uuid}/invite.ics")
     assert invite["Content-Type"].startswith("text/calendar")
     event = icalendar.Calendar.from_ical(invite.content).walk("VEVENT")[0]

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from coffeechat.accounts.models import Medium
+
 
 class Calendar(models.Model):
     """A calendar the student uploaded (.ics) or subscribed to by URL, read for busy times."""
@@ -213,6 +215,10 @@ class Meeting(models.Model):
     @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def medium_label(self) -> str:
+        return str(dict(Medium.choices).get(self.medium, self.medium))
 
 
 class DraftTemplate(models.Model):

@@ -17,12 +17,10 @@ from coffeechat.lib.http import SignedInRequest
 from coffeechat.network.selectors import contact_get_for_user
 from coffeechat.network.views.common import add_service_errors
 from coffeechat.outreach import drafting, selectors, services
-from coffeechat.outreach.checks import word_count
+from coffeechat.outreach.checks import LINKEDIN_CHARACTERS
 from coffeechat.outreach.forms import DraftStartForm, MarkSentForm, MessageForm, TemplateForm
 from coffeechat.outreach.models import Channel, Kind, Message
 from coffeechat.outreach.slots import slot_label
-
-LINKEDIN_NOTE_MAX = 300
 
 
 @login_required
@@ -60,9 +58,8 @@ def _composer_context(
         "contact": contact,
         "form": form,
         "checks": selectors.message_checks(message),
-        "words": word_count(message.body),
         "characters": len(message.body),
-        "linkedin_max": LINKEDIN_NOTE_MAX,
+        "linkedin_max": LINKEDIN_CHARACTERS,
         "slot_labels": [slot_label(s, student_tz=student_tz, contact_tz=contact_tz) for s in slots]
         if student_tz is not None
         else [],
