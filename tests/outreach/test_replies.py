@@ -175,3 +175,30 @@ def test_an_invite_without_the_students_email_is_a_plain_calendar_entry(alice, s
     ).meeting
     calendar = icalendar.Calendar.from_ical(services.meeting_invite(meeting=meeting))
     assert str(calendar["method"]) == "PUBLISH"
+
+
+def test_the_meetings_export_has_each_meeting_with_its_invites_uid(alice, alice_client, sent):
+    contact, request = sent
+    first = services.reply_record(
+        owner=alice, contact=contact, outcome="yes", start=slot_from_json(request.slots[0]).start
+    ).meeting
+    moved_to = first.start + dt.timedelta(hours=2)
+    services.meeting_reschedule(meeting=first, start=moved_to)
+    other = make_contact(alice, "Lee Park", email="lee@example.org")
+    second = services.meeting_schedule(
+        owner=alice, contact=other, start=first.start + dt.timedelta(days=2), minutes=30
+    )
+    services.meeting_cancel(meeting=second)
+    response = alice_client.get("/export/ics/")
+    calendar = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {f"{first.uuid}@coffeechat", f"{second.uuid}@coffeechat"}
+    moved = events[f"{first.uuid}@coffeechat"]
+    invite = _event(services.meeting_invite(meeting=first))
+    assert str(moved["uid"]) == str(invite["uid"])
+    assert moved.decoded("dtstart") == moved_to
+    assert int(moved["sequence"]) == 1
+    assert "Dana Reyes (Acme Health)" in str(moved["summary"])
+    cancelled = events[f"{second.uuid}@coffeechat"]
+    assert str(cancelled["status"]) == "CANCELLED"
+    assert cancelled.decoded("dtend") - cancelled.decoded("dtstart") == dt.timedelta(minutes=30)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 
+from coffeechat.accounts.services import profile_for
 from coffeechat.interchange import (
     contacts_csv,
     detect,
@@ -33,11 +34,12 @@ from coffeechat.interchange import (
 )
 from coffeechat.interchange.importing import contacts_import
 from coffeechat.interchange.models import ImportedContact, ImportRun
-from coffeechat.interchange.records import ContactRecord, FormatError, RowError
+from coffeechat.interchange.records import ContactRecord, EventRecord, FormatError, RowError
 from coffeechat.interchange.reports import ImportOptions, ImportReport
 from coffeechat.interchange.textio import Limits, Upload, megabytes
 from coffeechat.network.models import Contact, Source
 from coffeechat.network.services import parse_tag_names
+from coffeechat.outreach.models import Meeting, MeetingStatus
 
 IMPORT_FORMATS = ("auto", *detect.CONTACT_FORMATS)
 EXPORT_FORMATS = ("json", "csv", "vcf", "ics")
@@ -403,6 +405,38 @@ def contact_records(owner: Any) -> Iterator[ContactRecord]:
         )
 
 
+def meeting_records(owner: Any) -> Iterator[EventRecord]:
+    """The owner's meetings (cancelled ones too, marked so) as calendar events.
+
+    The UID is the one the meeting's invite carries, so a calendar that imported the invite
+    recognises the same event."""
+    profile = profile_for(owner)
+    for meeting in (
+        Meeting.objects.filter(owner=owner)
+        .select_related("contact", "contact__organization")
+        .order_by("start", "uuid")
+    ):
+        contact = meeting.contact
+        where = f" ({contact.organization.name})" if contact.organization else ""
+        yield EventRecord(
+            uid=f"{meeting.uuid}@coffeechat",
+            start=meeting.start,
+            end=meeting.end,
+            summary=f"{profile.wording.capitalize()} with {contact.name}{where}",
+            description=meeting.medium_label,
+            location=meeting.location,
+            sequence=meeting.sequence,
+            time_zone=profile.time_zone,
+            organizer_name=profile.name,
+            organizer_email=owner.email,
+            attendee_name=contact.name,
+            attendee_email=contact.email,
+            status="CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
+            created=meeting.created_at,
+            last_modified=meeting.updated_at,
+        )
+
+
 def export_write(*, owner: Any, fmt: str, stream: TextIO) -> int:
     """Write one export to a text stream; returns how many items it holds."""
     if fmt == "json":
@@ -412,9 +446,7 @@ def export_write(*, owner: Any, fmt: str, stream: TextIO) -> int:
     if fmt == "vcf":
         return vcard.write(contact_records(owner), stream)
     if fmt == "ics":
-        # Meetings arrive with scheduling (outreach and conversations); until then the
-        # calendar is valid and empty.
-        return ics.write([], stream)
+        return ics.write(meeting_records(owner), stream)
     raise ValidationError({"format": [f"Choose one of: {', '.join(EXPORT_FORMATS)}."]})
 
 
