@@ -9,12 +9,10 @@ day the demo is made (weekends and US public holidays skipped, as the app counts
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from django.db import transaction
 
-from coffeechat.accounts.services import profile_for
 from coffeechat.lib.businessdays import business_day_before
 from coffeechat.network.demo import CONTACTS
 from coffeechat.network.models import Contact
@@ -47,7 +45,7 @@ def outreach_demo(user: Any, *, now: dt.datetime) -> int:
         horizon_days=14,
         country=COUNTRY,
     )
-    tz = selectors.zone_of(profile_for(user).time_zone) or zoneinfo.ZoneInfo("UTC")
+    tz = selectors.student_zone(user)
     today = now.astimezone(tz).date()
 
     def days_ago(n: int, hour: int, minute: int = 0) -> dt.datetime:

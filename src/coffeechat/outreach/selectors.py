@@ -276,7 +276,7 @@ def slots_propose(
     profile = profile_for(owner)
     now = now or timezone.now()
     minutes = minutes or profile.default_minutes
-    tz = zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+    tz = student_zone(owner)
     first_day = add_business_days(
         now.astimezone(tz).date(), profile.lead_business_days, profile.country
     )
@@ -438,7 +438,7 @@ class ContactOutreach:
 
 def _today_for(owner: Any, now: dt.datetime | None = None) -> tuple[dt.date, str, dt.tzinfo]:
     profile = profile_for(owner)
-    tz = zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+    tz = student_zone(owner)
     return (now or timezone.now()).astimezone(tz).date(), profile.country, tz
 
 

@@ -588,7 +588,7 @@ def message_draft(
     if kind == Kind.CONFIRM:
         meeting = meeting or contact.meetings.filter(status=MeetingStatus.SCHEDULED).first()
         if meeting is not None:
-            student_tz = selectors.zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC")
+            student_tz = selectors.student_zone(owner)
             time = slot_label(
                 Slot(meeting.start, meeting.end),
                 student_tz=student_tz,
@@ -876,7 +876,7 @@ def meeting_invite(*, meeting: Meeting) -> bytes:
         organizer_email=meeting.owner.email,
         attendee_name=contact.name,
         attendee_email=contact.email,
-        tz=selectors.zone_of(profile.time_zone) or zoneinfo.ZoneInfo("UTC"),
+        tz=selectors.student_zone(meeting.owner),
         # An invite needs an organizer address; without one it is a plain calendar entry.
         method=(
             "PUBLISH"

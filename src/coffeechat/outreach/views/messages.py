@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coffeechat.accounts.services import profile_for
 from coffeechat.lib import email
 from coffeechat.lib.http import SignedInRequest
 from coffeechat.network.selectors import contact_get_for_user
@@ -49,10 +48,8 @@ def _composer_context(
     request: SignedInRequest, message: Message, form: MessageForm
 ) -> dict[str, Any]:
     contact = message.contact
-    profile = profile_for(request.user)
-    student_tz = selectors.zone_of(profile.time_zone)
+    student_tz = selectors.student_zone(request.user)
     contact_tz = selectors.zone_of(contact.time_zone)
-    slots = selectors.message_slots(message)
     return {
         "message": message,
         "contact": contact,
@@ -60,9 +57,10 @@ def _composer_context(
         "checks": selectors.message_checks(message),
         "characters": len(message.body),
         "linkedin_max": LINKEDIN_CHARACTERS,
-        "slot_labels": [slot_label(s, student_tz=student_tz, contact_tz=contact_tz) for s in slots]
-        if student_tz is not None
-        else [],
+        "slot_labels": [
+            slot_label(s, student_tz=student_tz, contact_tz=contact_tz)
+            for s in selectors.message_slots(message)
+        ],
         "mailto": email.mailto_url(to=contact.email, subject=message.subject, body=message.body),
         "smtp": email.smtp_configured(),
         "channels": Channel,

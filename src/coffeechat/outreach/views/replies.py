@@ -11,13 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coffeechat.accounts.services import profile_for
 from coffeechat.lib.http import SignedInRequest
 from coffeechat.network.selectors import contact_get_for_user
 from coffeechat.network.views.common import add_service_errors
 from coffeechat.outreach import selectors, services
 from coffeechat.outreach.forms import DraftStartForm, ReplyForm, RescheduleForm
-from coffeechat.outreach.models import Kind, MeetingStatus, Outcome
+from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Outcome
 from coffeechat.outreach.slots import Slot, slot_label
 
 
@@ -44,11 +43,8 @@ def _slot_choices(
     request_message = outreach.last_request
     if request_message is None:
         return []
-    profile = profile_for(request.user)
-    student_tz = selectors.zone_of(profile.time_zone)
+    student_tz = selectors.student_zone(request.user)
     contact_tz = selectors.zone_of(outreach.contact.time_zone)
-    if student_tz is None:
-        return []
     return [
         (slot.start.isoformat(), slot_label(slot, student_tz=student_tz, contact_tz=contact_tz))
         for slot in selectors.message_slots(request_message)
@@ -113,14 +109,11 @@ def reply_record(request: SignedInRequest, contact_id: str) -> HttpResponse:
     )
 
 
-def _meeting_context(request: SignedInRequest, meeting: selectors.Meeting) -> dict[str, object]:
-    profile = profile_for(request.user)
-    student_tz = selectors.zone_of(profile.time_zone)
+def _meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
+    student_tz = selectors.student_zone(request.user)
     contact_tz = selectors.zone_of(meeting.contact.time_zone)
-    label = (
-        slot_label(Slot(meeting.start, meeting.end), student_tz=student_tz, contact_tz=contact_tz)
-        if student_tz is not None
-        else ""
+    label = slot_label(
+        Slot(meeting.start, meeting.end), student_tz=student_tz, contact_tz=contact_tz
     )
     return {"meeting": meeting, "contact": meeting.contact, "when": label}
 
