@@ -39,6 +39,7 @@ test-browser: install
 bench: install
 	$(BIN)/python bench/contact_list.py
 	$(BIN)/python bench/import_linkedin.py
+	$(BIN)/python bench/outreach.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -71,7 +71,7 @@ def test_availability_round_trip(alice, alice_client):
             {"weekday": 5, "start": "10:00", "end": "12:00"},
         ],
         "buffer_minutes": 5,
-        "country": "CA",
+        "country": "ca",
     }
     response = put(alice_client, "/api/v1/availability", body)
     assert response.status_code == 200

@@ -72,9 +72,9 @@ class Kind(models.TextChoices):
     WHO_ELSE = "who_else", "Reply to a no: thank them, ask who else"
     LINKEDIN_NOTE = "linkedin_note", "LinkedIn connection note"
 
-    @classmethod
-    def requests(cls) -> set[str]:
-        return {k for k in cls.values if k.startswith("request_")}
+
+# The first-request variants: a reply answers one of these (or the nudge after it).
+REQUEST_KINDS = frozenset(k for k in Kind.values if k.startswith("request_"))
 
 
 class Channel(models.TextChoices):

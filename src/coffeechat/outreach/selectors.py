@@ -7,6 +7,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, cast
 
 from django.db.models import Count, QuerySet
@@ -21,6 +22,7 @@ from coffeechat.outreach import drafting
 from coffeechat.outreach.checks import CheckContext, CheckResult, Draft, checks_run
 from coffeechat.outreach.drafting import BUILT_IN, Template
 from coffeechat.outreach.models import (
+    REQUEST_KINDS,
     BusyInterval,
     Calendar,
     DraftTemplate,
@@ -329,7 +331,10 @@ STAGE_LABELS = {
 
 @dataclass
 class ContactOutreach:
-    """Everything Reach out knows about one contact, and what it means."""
+    """Everything Reach out knows about one contact, and what it means.
+
+    The derived values are worked out once: fill the lists first, then read them.
+    """
 
     contact: Contact
     messages: list[Message]  # newest first
@@ -343,40 +348,40 @@ class ContactOutreach:
         """The date of a moment as the student lived it (their zone), for business days."""
         return moment.astimezone(self.tz).date()
 
-    @property
+    @cached_property
     def sent_requests(self) -> list[Message]:
-        return [m for m in self.messages if m.is_sent and m.kind in Kind.requests()]
+        return [m for m in self.messages if m.is_sent and m.kind in REQUEST_KINDS]
 
-    @property
+    @cached_property
     def first_request(self) -> Message | None:
         sent = self.sent_requests
         return sent[-1] if sent else None
 
-    @property
+    @cached_property
     def last_request(self) -> Message | None:
         """The latest request or nudge sent: its times are the ones a "yes" can pick."""
         for message in self.messages:
-            if message.is_sent and (message.kind in Kind.requests() or message.kind == Kind.NUDGE):
+            if message.is_sent and (message.kind in REQUEST_KINDS or message.kind == Kind.NUDGE):
                 return message
         return None
 
-    @property
+    @cached_property
     def last_sent(self) -> Message | None:
         return next((m for m in self.messages if m.is_sent), None)
 
-    @property
+    @cached_property
     def drafts(self) -> list[Message]:
         return [m for m in self.messages if not m.is_sent]
 
-    @property
+    @cached_property
     def reply(self) -> Reply | None:
         return self.replies[0] if self.replies else None
 
-    @property
+    @cached_property
     def upcoming(self) -> list[Meeting]:
         return [m for m in self.meetings if m.status == MeetingStatus.SCHEDULED]
 
-    @property
+    @cached_property
     def stage(self) -> Stage:
         if any(m.status == MeetingStatus.DONE for m in self.meetings):
             return Stage.MET
@@ -398,7 +403,7 @@ class ContactOutreach:
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
 
-    @property
+    @cached_property
     def waiting(self) -> Waiting | None:
         """3B7 for a request still without a reply."""
         first = self.first_request
@@ -412,7 +417,7 @@ class ContactOutreach:
             country=self.country,
         )
 
-    @property
+    @cached_property
     def responder(self) -> Responder | None:
         first = self.first_request
         if first is None or first.sent_at is None:

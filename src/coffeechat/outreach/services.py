@@ -46,6 +46,7 @@ from coffeechat.network.models import Contact, Source
 from coffeechat.network.services import contact_create
 from coffeechat.outreach import drafting, invites, selectors
 from coffeechat.outreach.models import (
+    REQUEST_KINDS,
     BusyInterval,
     Calendar,
     Channel,
@@ -428,6 +429,8 @@ def availability_update(
     Windows on the same day that overlap or touch are joined. Nothing is written when any
     value is wrong.
     """
+    if country is not None:
+        country = country.strip().upper()
     by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
     errors: list[str] = []
     for weekday, start, end in windows:
@@ -580,7 +583,7 @@ def message_draft(
     slots: list[Slot] = []
     labels: list[str] = []
     time = ""
-    if kind in Kind.requests() or kind == Kind.NUDGE:
+    if kind in REQUEST_KINDS or kind == Kind.NUDGE:
         proposal = selectors.slots_propose(
             owner, minutes=minutes, count=count, contact=contact, now=now
         )
@@ -617,7 +620,7 @@ def message_draft(
         minutes=minutes,
         medium=medium,
         slots=[slot_to_json(s) for s in slots],
-        in_reply_to=parent.message_id if parent is not None and kind not in Kind.requests() else "",
+        in_reply_to=parent.message_id if parent is not None and kind not in REQUEST_KINDS else "",
     )
     message.save()
     return message
