@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from coffeechat.accounts.models import Profile
+from coffeechat.accounts.models import AvailabilityWindow, Profile
 from coffeechat.accounts.services import api_token_create, profile_update
 from coffeechat.interchange import json_backup, json_restore
 from coffeechat.lib.text import squeeze
@@ -22,8 +23,18 @@ from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.network.search import contacts_matching
 from coffeechat.network.selectors import ContactFilters, contact_list
 from coffeechat.network.services import contact_create, contact_update, tags_resolve
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.outreach import services as outreach
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    DraftTemplate,
+    Meeting,
+    Message,
+    Reply,
+)
+from coffeechat.outreach.slots import slot_from_json
 from tests.factories import make_contact, make_organization, make_user
+from tests.test_account_delete import owned_models
 
 
 def backup(owner: Any) -> str:
@@ -36,15 +47,80 @@ def restore(owner: Any, text: str) -> dict[str, int]:
     return json_restore.restore(owner, io.StringIO(text))
 
 
+OWNED = (Contact, Organization, Tag, Calendar, BusyInterval, DraftTemplate, Message, Reply, Meeting)
+
+
 def rows(owner: Any) -> tuple[int, ...]:
-    return tuple(
-        model.objects.filter(owner=owner).count()
-        for model in (Contact, Organization, Tag, Calendar, BusyInterval)
+    """How many rows of each kind the backup holds `owner` has."""
+    counted = tuple(model.objects.filter(owner=owner).count() for model in OWNED)
+    return (*counted, AvailabilityWindow.objects.filter(user=owner).count())
+
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+ASKED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHICAGO)  # a Monday
+ANSWERED = ASKED + dt.timedelta(hours=6)
+
+
+def reach_out(owner: Any, settings: Any) -> None:
+    """Outreach in every state, made through the services: a yes with a moved meeting and a
+    confirmation in the same email thread, a no with its "who else" draft, a referral."""
+    outreach.availability_update(
+        user=owner,
+        windows=[(0, dt.time(9), dt.time(12)), (2, dt.time(13, 30), dt.time(17))],
+        buffer_minutes=10,
+        lead_business_days=1,
+        horizon_days=21,
+        country="US",
+    )
+    outreach.template_save(
+        owner=owner, kind="nudge", subject="Re: {subject}", body="Hi {first_name} — 你好 👋"
+    )
+    outreach.template_save(
+        owner=owner, kind="request_cold", subject="From {my_name}", body="Hi!\n{times}\n"
+    )
+    people = {c.name: c for c in Contact.objects.filter(owner=owner)}
+    settings.EMAIL_HOST = "smtp.school.example"  # the test mail backend keeps what is sent
+
+    greg = people["Greg Olsen"]
+    request = outreach.message_draft(owner=owner, contact=greg, medium="video", now=ASKED)
+    outreach.message_send(message=request, channel="smtp", now=ASKED)
+    meeting = outreach.reply_record(
+        owner=owner,
+        contact=greg,
+        outcome="yes",
+        start=slot_from_json(request.slots[1]).start,
+        location="https://meet.example/greg",
+        note="Happy to help!",
+        received_at=ANSWERED,
+        now=ANSWERED,
+    ).meeting
+    assert meeting is not None
+    outreach.meeting_reschedule(meeting=meeting, start=slot_from_json(request.slots[2]).start)
+    confirm = outreach.message_draft(owner=owner, contact=greg, kind="confirm", now=ANSWERED)
+    outreach.message_send(message=confirm, channel="smtp", now=ANSWERED)
+
+    zoe = people["Zoë Laurent"]
+    request = outreach.message_draft(owner=owner, contact=zoe, now=ASKED)
+    outreach.message_send(message=request, channel="mailto", now=ASKED)
+    outreach.reply_record(
+        owner=owner, contact=zoe, outcome="no", note="Swamped until spring.", now=ANSWERED
+    )
+
+    marcus = people["Marcus Lee"]
+    request = outreach.message_draft(owner=owner, contact=marcus, now=ASKED)
+    outreach.message_send(message=request, channel="linkedin", now=ASKED)
+    outreach.reply_record(
+        owner=owner,
+        contact=marcus,
+        outcome="referred",
+        referred_name="Priya Natarajan",
+        referred_email="priya@prairie-analytics.example",
+        now=ANSWERED,
     )
 
 
 @pytest.fixture
-def rich(alice: Any) -> Any:
+def rich(alice: Any, settings: Any) -> Any:
     """The demo network plus the awkward cases: forward referrals, ties, unused rows."""
     demo_network_create(owner=alice)
     profile_update(
@@ -91,6 +167,7 @@ def rich(alice: Any) -> Any:
             end=start + dt.timedelta(hours=1),
             summary=summary,
         )
+    reach_out(alice, settings)
     return alice
 
 
@@ -100,9 +177,14 @@ def test_export_restore_export_gives_the_same_bytes(rich, bob):
     assert counts == {
         "organizations": len(ORGANIZATIONS) + 1,
         "tags": Tag.objects.filter(owner=rich).count(),
-        "contacts": DEMO_CONTACT_COUNT + 2,
+        "contacts": DEMO_CONTACT_COUNT + 3,  # the twins, and the person a reply referred
         "calendars": 2,
         "busy_intervals": 3,
+        "availability_windows": 2,
+        "templates": 2,
+        "messages": 6,  # three requests, a confirmation, a "who else", the referral's request
+        "replies": 3,
+        "meetings": 1,
     }
     assert rows(bob) == rows(rich)
     assert backup(bob) == text
@@ -158,12 +240,62 @@ def test_restore_keeps_every_field_and_link(rich, bob):
     assert restored.completed_at == rich.profile.completed_at
 
 
+def test_restore_keeps_reach_out_rows_and_their_links(rich, bob):
+    restore(bob, backup(rich))
+
+    def stored(model: type[Any]) -> list[str]:
+        # Every field but ids and links (compared through what they link to): a field added
+        # to the model and forgotten by the backup fails here.
+        return [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.is_relation and f.name not in ("id", "uuid")
+        ]
+
+    def reach_out_of(owner: Any) -> list[list[Any]]:
+        found = [
+            Message.objects.filter(owner=owner).values_list("contact__name", *stored(Message)),
+            Reply.objects.filter(owner=owner).values_list(
+                *("contact__name", "message__kind", "message__sent_at"),
+                *("referred_contact__name", *stored(Reply)),
+            ),
+            Meeting.objects.filter(owner=owner).values_list(
+                "contact__name", "reply__outcome", "reply__received_at", *stored(Meeting)
+            ),
+            DraftTemplate.objects.filter(owner=owner).values_list(*stored(DraftTemplate)),
+            AvailabilityWindow.objects.filter(user=owner).values_list(*stored(AvailabilityWindow)),
+            Profile.objects.filter(user=owner).values_list(*stored(Profile)),
+        ]
+        return [sorted(rows, key=repr) for rows in found]
+
+    assert reach_out_of(bob) == reach_out_of(rich)
+    profile = Profile.objects.get(user=bob)
+    assert (profile.country, profile.buffer_minutes, profile.lead_business_days) == ("US", 10, 1)
+    assert profile.horizon_days == 21
+    meeting = Meeting.objects.get(owner=bob)
+    assert meeting.sequence == 1 and meeting.location == "https://meet.example/greg"
+    assert meeting.contact.owner == bob and meeting.contact.name == "Greg Olsen"
+    assert meeting.reply is not None and meeting.reply.contact == meeting.contact
+    request = meeting.reply.message
+    assert request is not None and request.contact == meeting.contact
+    # The meeting is at one of the times the request proposed (moved to the third).
+    assert meeting.start in [slot_from_json(s).start for s in request.slots]
+    confirm = Message.objects.get(owner=bob, kind="confirm")
+    assert confirm.in_reply_to == request.message_id != ""  # still one email thread
+    referral = Reply.objects.get(owner=bob, outcome="referred")
+    priya = referral.referred_contact
+    assert priya is not None and priya.owner == bob and priya.referred_by == referral.contact
+    assert Message.objects.get(owner=bob, contact=priya).sent_at is None  # a draft
+    # New rows, not Alice's: UUIDs (the invite's UID) are not kept (docs/backup-format.md).
+    assert meeting.uuid != Meeting.objects.get(owner=rich).uuid
+
+
 def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
     text = backup(rich)
     data = json.loads(text)
     sections = ["format", "version", "profile", "organizations", "tags", "contacts", "calendars"]
-    assert list(data) == sections
-    assert (data["format"], data["version"]) == ("coffeechat-backup", 1)
+    assert list(data) == [*sections, "availability", "templates", "messages", "replies", "meetings"]
+    assert (data["format"], data["version"]) == ("coffeechat-backup", 2)
     assert "user" not in data["profile"] and "id" not in data["profile"]
     lina = next(c for c in data["contacts"] if c["name"] == "李娜")
     assert lina["organization"].startswith("org-")
@@ -171,6 +303,8 @@ def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
     assert '"李娜"' in text  # written as UTF-8, not \\u escapes
     for contact in Contact.objects.filter(owner=rich)[:5]:
         assert str(contact.uuid) not in text
+    for model in (Message, Reply, Meeting):
+        assert all(str(uuid) not in text for uuid in model.objects.values_list("uuid", flat=True))
     assert rich.password not in text
     assert "laptop script" not in text and "cc_" not in text
     assert [o["key"] for o in data["organizations"]][:2] == ["org-1", "org-2"]
@@ -213,11 +347,17 @@ def test_thousands_of_people_restore_in_few_queries(bob, django_assert_max_num_q
 # Documents that are refused, with nothing written ------------------------------------
 
 
+# 11:00 in UTC+2 is 09:00 UTC: an hour before 10:00 UTC.
+LATE, EARLY = "2024-09-02T10:00:00Z", "2024-09-02T11:00:00+02:00"
+NAIVE = "2024-09-02T09:00:00"
+
+
 def document(**sections: Any) -> str:
+    """A small valid document with one record of each kind; `sections` replace its own."""
     data: dict[str, Any] = {
         "format": "coffeechat-backup",
-        "version": 1,
-        "profile": {"display_name": "Sam"},
+        "version": 2,
+        "profile": {"display_name": "Sam", "country": "CA"},
         "organizations": [{"key": "org-1", "name": "Acme Health"}],
         "tags": [{"name": "ux"}],
         "contacts": [
@@ -225,6 +365,44 @@ def document(**sections: Any) -> str:
             {"key": "contact-2", "name": "Lee Park", "referred_by": "contact-1"},
         ],
         "calendars": [],
+        "availability": [{"weekday": 1, "start": "09:00", "end": "12:00:00"}],
+        "templates": [{"kind": "nudge", "subject": "Re: {subject}", "body": "Hi {first_name}"}],
+        "messages": [
+            {
+                "key": "message-1",
+                "contact": "contact-1",
+                "kind": "request_cold",
+                "body": "Could we talk?",
+                "medium": "video",
+                "slots": [{"start": EARLY, "end": LATE}],
+                "channel": "copy",
+                "sent_at": "2024-09-01T09:00:00Z",
+            }
+        ],
+        "replies": [
+            {
+                "key": "reply-1",
+                "contact": "contact-1",
+                "message": "message-1",
+                "outcome": "yes",
+                "received_at": "2024-09-01T12:00:00Z",
+            },
+            {
+                "key": "reply-2",
+                "contact": "contact-1",
+                "outcome": "referred",
+                "received_at": "2024-09-01T12:30:00Z",
+                "referred_contact": "contact-2",
+            },
+        ],
+        "meetings": [
+            {
+                "key": "meeting-1",
+                "contact": "contact-1",
+                "reply": "reply-1",
+                **{"start": EARLY, "end": LATE, "medium": "video", "sequence": 1},
+            }
+        ],
     }
     data.update(sections)
     return json.dumps(data, ensure_ascii=False)
@@ -240,8 +418,25 @@ def contact(**fields: Any) -> Callable[[dict[str, Any]], Any]:
     return lambda data: data["contacts"][1].update(fields)
 
 
-# 11:00 in UTC+2 is 09:00 UTC: an hour before 10:00 UTC.
-LATE, EARLY = "2024-09-02T10:00:00Z", "2024-09-02T11:00:00+02:00"
+def edit(section: str, index: int = 0, **fields: Any) -> str:
+    """The document with fields of one record changed."""
+    return changed(lambda data: data[section][index].update(fields))
+
+
+def drop(section: str, name: str, index: int = 0) -> str:
+    return changed(lambda data: data[section][index].pop(name))
+
+
+def twice(section: str) -> str:
+    return changed(lambda data: data[section].append(data[section][0]))
+
+
+def _two_meetings_one_uid(data: dict[str, Any]) -> None:
+    data["meetings"][0]["ical_uid"] = "same@example"
+    data["meetings"].append({**data["meetings"][0], "key": "meeting-2"})
+
+
+WINDOW = {"weekday": 1, "start": "09:00", "end": "12:00"}
 BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
     "empty": ("", "The file is empty"),
     "not JSON": ("{'format': 'coffeechat-backup'", "This is not a JSON file"),
@@ -315,6 +510,189 @@ BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
         "“source_url”: Use the calendar's web address",
     ),
     "huge number": ('{"version": ' + "9" * 5000 + "}", "cannot be read"),
+    # Version 2: profile settings for the slot finder, and Reach out.
+    "version 3": (changed(lambda d: d.update(version=3)), "reads up to version 2"),
+    "profile country": (
+        changed(lambda d: d["profile"].update(country="ZZ")),
+        "profile: “country” “ZZ” is not a country code Coffeechat knows",
+    ),
+    "profile buffer": (
+        changed(lambda d: d["profile"].update(buffer_minutes=500)),
+        "profile: “buffer_minutes”: Ensure this value is less than or equal to 120.",
+    ),
+    "messages object": (document(messages={}), "“messages”: must be a list"),
+    "meeting a string": (document(meetings=["tomorrow"]), "meetings #1: must be an object"),
+    "weekday 7": (
+        edit("availability", weekday=7),
+        "availability #1: “weekday”: Value 7 is not a valid choice.",
+    ),
+    "weekday text": (
+        edit("availability", weekday="Tuesday"),
+        "availability #1: “weekday” must be a whole number",
+    ),
+    "window ends first": (
+        edit("availability", start="12:00", end="09:00"),
+        "availability #1: “end” must come after “start”",
+    ),
+    "window of no time": (
+        edit("availability", start="09:00", end="09:00:00"),
+        "availability #1: “end” must come after “start”",
+    ),
+    "window time unreadable": (
+        edit("availability", start="9am"),
+        "availability #1: “start” must be a time of day without an offset",
+    ),
+    "window time with offset": (
+        edit("availability", end="12:00+02:00"),
+        "availability #1: “end” must be a time of day without an offset",
+    ),
+    "window time a number": (
+        edit("availability", start=900),
+        "availability #1: “start” must be a time of day",
+    ),
+    "windows overlap": (
+        document(availability=[WINDOW, {**WINDOW, "start": "11:00", "end": "13:00"}]),
+        "availability #2: overlaps another window on the same day",
+    ),
+    "template kind": (
+        edit("templates", kind="telegram"),
+        "templates #1: “kind”: Value 'telegram' is not a valid choice.",
+    ),
+    "template twice": (twice("templates"), "templates #2: this kind of message is listed twice"),
+    "template empty": (edit("templates", body=""), "templates #1: “body”: This field cannot be"),
+    "template too long": (
+        edit("templates", body="x" * 10_001),
+        "templates #1: “body”: Ensure this value has at most 10000 characters",
+    ),
+    "message kind": (
+        edit("messages", kind="fax"),
+        "messages #1: “kind”: Value 'fax' is not a valid choice.",
+    ),
+    "message channel": (
+        edit("messages", channel="pigeon"),
+        "messages #1: “channel”: Value 'pigeon' is not a valid choice.",
+    ),
+    "message medium": (
+        edit("messages", medium="carrier pigeon"),
+        "messages #1: “medium” “carrier pigeon” is not one of phone, video, in_person",
+    ),
+    "message body too long": (
+        edit("messages", body="x" * 10_001),
+        "messages #1: “body”: Ensure this value has at most 10000 characters",
+    ),
+    "message subject too long": (
+        edit("messages", subject="x" * 301),
+        "messages #1: “subject”: Ensure this value has at most 300 characters",
+    ),
+    "message NUL": (edit("messages", body="a\x00b"), "messages #1 › body: contains a NUL"),
+    "message minutes": (edit("messages", minutes=0), "messages #1: “minutes” must be between"),
+    "message naive time": (
+        edit("messages", sent_at=NAIVE),
+        "messages #1: “sent_at” must be a date and time with its offset",
+    ),
+    "message unreadable time": (
+        edit("messages", created_at="last Tuesday"),
+        "messages #1: “created_at” must be a date and time with its offset",
+    ),
+    "slots object": (edit("messages", slots={}), "messages #1: “slots” must be a list"),
+    "slot a string": (edit("messages", slots=["Tue 9am"]), "messages #1 slots #1: a slot is"),
+    "slot naive": (
+        edit("messages", slots=[{"start": NAIVE, "end": LATE}]),
+        "messages #1 slots #1: slot start '2024-09-02T09:00:00' has no UTC offset",
+    ),
+    "slot ends first": (
+        edit("messages", slots=[{"start": LATE, "end": EARLY}]),
+        "messages #1 slots #1: a slot must end after it starts",
+    ),
+    "message no contact": (
+        drop("messages", "contact"),
+        "messages #1: needs a “contact” (the key of one of “contacts”)",
+    ),
+    "message missing contact": (
+        edit("messages", contact="contact-9"),
+        "messages #1: “contact” points at “contact-9”, which is not in the backup's “contacts”",
+    ),
+    "message to an organization": (
+        edit("messages", contact="org-1"),
+        "messages #1: “contact” points at “org-1”, which is not in the backup's “contacts”",
+    ),
+    "message contact a number": (
+        edit("messages", contact=1),
+        "messages #1: “contact” must be a key (text)",
+    ),
+    "message no key": (drop("messages", "key"), "messages #1: needs a “key”"),
+    "message key twice": (twice("messages"), "messages #2: the key “message-1” is used twice"),
+    "reply outcome": (
+        edit("replies", outcome="maybe"),
+        "replies #1: “outcome”: Value 'maybe' is not a valid choice.",
+    ),
+    "reply no time": (
+        drop("replies", "received_at"),
+        "replies #1: “received_at”: This field cannot be null.",
+    ),
+    "reply naive time": (
+        edit("replies", received_at=NAIVE),
+        "replies #1: “received_at” must be a date and time with its offset",
+    ),
+    "reply note too long": (
+        edit("replies", note="x" * 5001),
+        "replies #1: “note”: Ensure this value has at most 5000 characters",
+    ),
+    "reply to a meeting": (
+        edit("replies", message="meeting-1"),
+        "replies #1: “message” points at “meeting-1”, which is not in the backup's “messages”",
+    ),
+    "reply to another's message": (
+        edit("replies", contact="contact-2"),
+        "replies #1: “message” is a message to another contact",
+    ),
+    "missing referred contact": (
+        edit("replies", 1, referred_contact="contact-3"),
+        "replies #2: “referred_contact” points at “contact-3”, which is not in the backup's",
+    ),
+    "referred to themselves": (
+        edit("replies", 1, contact="contact-2"),
+        "replies #2: “referred_contact” is the contact who replied",
+    ),
+    "meeting status": (
+        edit("meetings", status="postponed"),
+        "meetings #1: “status”: Value 'postponed' is not a valid choice.",
+    ),
+    "meeting ends first": (
+        edit("meetings", start=LATE, end=EARLY),
+        "meetings #1: “end” must come after “start”",
+    ),
+    "meeting naive": (
+        edit("meetings", start=NAIVE),
+        "meetings #1: “start” must be a date and time with its offset",
+    ),
+    "meeting sequence": (
+        edit("meetings", sequence=-1),
+        "meetings #1: “sequence”: Ensure this value is greater than or equal to 0.",
+    ),
+    "meeting medium": (edit("meetings", medium="telepathy"), "meetings #1: “medium” “telepathy”"),
+    "meeting uid twice": (
+        changed(_two_meetings_one_uid),
+        "meetings #2: this “ical_uid” is already another meeting's",
+    ),
+    "meeting uid empty": (
+        edit("meetings", ical_uid=""),
+        "meetings #1: “ical_uid”: This field cannot be blank.",
+    ),
+    "meeting location too long": (
+        edit("meetings", location="x" * 501),
+        "meetings #1: “location”: Ensure this value has at most 500 characters",
+    ),
+    "meeting from a message": (
+        edit("meetings", reply="message-1"),
+        "meetings #1: “reply” points at “message-1”, which is not in the backup's “replies”",
+    ),
+    "meeting with another": (
+        edit("meetings", contact="contact-2"),
+        "meetings #1: “reply” is a reply from another contact",
+    ),
+    "meeting no contact": (drop("meetings", "contact"), "meetings #1: needs a “contact”"),
+    "meeting NUL": (edit("meetings", location="\x00"), "meetings #1 › location: contains a NUL"),
 }
 
 
@@ -325,16 +703,16 @@ def test_a_bad_document_is_refused_and_writes_nothing(bob, name):
     with pytest.raises(ValidationError) as caught:
         restore(bob, text)
     assert message in caught.value.message_dict["file"][0]
-    assert rows(bob) == (0, 0, 0, 0, 0)
+    assert not any(rows(bob))
     assert list(Profile.objects.filter(user=bob).values()) == before
 
 
 def test_a_problem_in_the_last_record_still_writes_nothing(bob):
-    people = [{"key": f"c{n}", "name": f"Person {n}"} for n in range(300)]
+    people = [{"key": f"contact-{n + 1}", "name": f"Person {n}"} for n in range(300)]
     people[-1]["email"] = "broken"
     with pytest.raises(ValidationError, match="contacts #300 “Person 299”: “email”"):
         restore(bob, document(contacts=people))
-    assert rows(bob) == (0, 0, 0, 0, 0)
+    assert not any(rows(bob))
     assert Profile.objects.get(user=bob).display_name == ""
 
 
@@ -354,7 +732,7 @@ def test_a_file_over_the_size_limit_is_refused(bob, settings):
     text = changed(contact(notes="é" * 600))  # 600 characters, 1,200 bytes of UTF-8
     with pytest.raises(ValidationError, match="bigger than"):
         restore(bob, text)
-    assert rows(bob) == (0, 0, 0, 0, 0)
+    assert not any(rows(bob))
 
 
 @pytest.mark.parametrize("existing", ["contact", "organization", "tag", "calendar"])
@@ -393,6 +771,114 @@ def test_a_hand_written_document_may_leave_out_optional_keys_and_add_new_ones(bo
     assert ana.created_at is not None
     profile = Profile.objects.get(user=bob)
     assert (profile.school, profile.default_minutes) == ("Lakeside College", 20)
+
+
+def test_the_small_document_restores_with_every_link(bob):
+    # The bad documents above are this one with one thing wrong: it must restore as it is.
+    counts = restore(bob, document())
+    assert counts["messages"] == counts["meetings"] == 1 and counts["replies"] == 2
+    dana = Contact.objects.get(owner=bob, name="Dana Reyes")
+    message = Message.objects.get(owner=bob)
+    assert (message.contact, message.kind, message.medium) == (dana, "request_cold", "video")
+    # Slots are stored as Coffeechat writes them, whatever offset the document used.
+    assert message.slots == [
+        {"start": "2024-09-02T09:00:00+00:00", "end": "2024-09-02T10:00:00+00:00"}
+    ]
+    yes = Reply.objects.get(owner=bob, outcome="yes")
+    assert (yes.contact, yes.message, yes.referred_contact) == (dana, message, None)
+    referred = Reply.objects.get(owner=bob, outcome="referred")
+    assert referred.message is None and referred.referred_contact.name == "Lee Park"
+    meeting = Meeting.objects.get(owner=bob)
+    assert (meeting.contact, meeting.reply, meeting.sequence) == (dana, yes, 1)
+    assert meeting.start == dt.datetime(2024, 9, 2, 9, tzinfo=dt.UTC)
+    assert meeting.status == "scheduled" and meeting.created_at is not None
+    window = AvailabilityWindow.objects.get(user=bob)
+    assert (window.weekday, window.start, window.end) == (1, dt.time(9), dt.time(12))
+    assert DraftTemplate.objects.get(owner=bob).body == "Hi {first_name}"
+    assert Profile.objects.get(user=bob).country == "CA"
+
+
+def bob_sets_up_reach_out(bob: Any) -> None:
+    outreach.availability_update(user=bob, windows=[(4, dt.time(10), dt.time(11))])
+    outreach.template_save(owner=bob, kind="who_else", subject="", body="Bob's own words")
+
+
+def bobs_settings(bob: Any) -> tuple[Any, ...]:
+    return (
+        list(AvailabilityWindow.objects.filter(user=bob).values_list("weekday", "start", "end")),
+        list(DraftTemplate.objects.filter(owner=bob).values_list("kind", "body")),
+    )
+
+
+def test_a_version_1_backup_still_restores_and_keeps_the_accounts_availability(rich, bob):
+    data = json.loads(backup(rich))
+    for name in ("availability", "templates", "messages", "replies", "meetings"):
+        del data[name]
+    data["version"] = 1
+    bob_sets_up_reach_out(bob)
+    before = bobs_settings(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["contacts"] == DEMO_CONTACT_COUNT + 3
+    assert [counts[n] for n in ("availability_windows", "templates", "messages")] == [0, 0, 0]
+    assert Contact.objects.filter(owner=bob).count() == DEMO_CONTACT_COUNT + 3
+    assert not Message.objects.filter(owner=bob).exists()
+    assert bobs_settings(bob) == before
+    assert Profile.objects.get(user=bob).country == "US"  # a profile key, in version 1 too
+
+
+def test_a_version_2_backup_replaces_the_accounts_availability_and_wording(rich, bob):
+    bob_sets_up_reach_out(bob)
+    text = backup(rich)
+    restore(bob, text)
+    assert bobs_settings(bob) == bobs_settings(rich)
+    assert backup(bob) == text
+
+
+def test_a_refused_backup_leaves_the_accounts_availability_and_wording(bob):
+    bob_sets_up_reach_out(bob)
+    before = bobs_settings(bob)
+    with pytest.raises(ValidationError, match="meetings #1"):
+        restore(bob, edit("meetings", end=NAIVE))
+    assert bobs_settings(bob) == before
+    assert sum(rows(bob)) == 2  # only his own window and template
+
+
+def test_a_version_2_document_may_leave_out_the_reach_out_sections(bob):
+    data = json.loads(document())
+    for name in ("availability", "templates", "messages", "replies", "meetings"):
+        del data[name]
+    bob_sets_up_reach_out(bob)
+    before = bobs_settings(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["contacts"] == 2 and counts["messages"] == 0
+    assert bobs_settings(bob) == before
+
+
+# What the backup holds --------------------------------------------------------------------
+
+BACKED_UP = {
+    *("accounts.Profile", "accounts.AvailabilityWindow"),
+    *("network.Organization", "network.Tag", "network.Contact", "network.Contact_tags"),
+    *("outreach.Calendar", "outreach.BusyInterval", "outreach.DraftTemplate"),
+    *("outreach.Message", "outreach.Reply", "outreach.Meeting"),
+}
+LEFT_OUT = {
+    "auth.User": "the account itself: a backup is restored into another one",
+    "auth.User_groups": "given by staff, not the student's own data",
+    "auth.User_user_permissions": "given by staff, not the student's own data",
+    "accounts.ApiToken": "a secret: it never leaves the server",
+    "interchange.ImportRun": "the history of imports, with the uploaded files",
+    "interchange.ImportedContact": "the history of imports",
+}
+
+
+def test_every_model_a_student_owns_is_in_the_backup_or_left_out_on_purpose(db):
+    owned = {model._meta.label for model in owned_models()}
+    assert owned - BACKED_UP - set(LEFT_OUT) == set(), (
+        "A new model holds a student's data: add it to the backup (json_backup, json_restore, "
+        "docs/backup-format.md) or to LEFT_OUT with the reason."
+    )
+    assert BACKED_UP | set(LEFT_OUT) <= owned
 
 
 # Any text survives the round trip ---------------------------------------------------------

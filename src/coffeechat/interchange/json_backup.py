@@ -3,7 +3,8 @@
 docs/backup-format.md describes the document. It holds no database ids and no export time:
 records point at each other by keys local to the document ("org-1", "contact-7"), numbered
 in a fixed order, so export -> restore -> export gives the same bytes, even when the restore
-went into another account on the same database. API tokens and the password never go in.
+went into another account on the same database. So the rows' UUIDs stay out too (they are
+unique across the database), meetings' included. API tokens and the password never go in.
 
 Restoring it is json_restore's work.
 """
@@ -18,13 +19,24 @@ from typing import Any, TextIO
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from coffeechat.accounts.models import Profile
+from coffeechat.accounts.models import AvailabilityWindow, Profile
 from coffeechat.network.models import Contact, Organization, Tag
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    DraftTemplate,
+    Meeting,
+    Message,
+    Reply,
+)
 
 FORMAT = "coffeechat-backup"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SECTIONS = ("profile", "organizations", "tags", "contacts", "calendars")
+# Added in version 2 ("Reach out"): optional on restore, and not read from a version 1
+# document, which could not hold them.
+OUTREACH_SECTIONS = ("availability", "templates", "messages", "replies", "meetings")
+OUTREACH_SINCE = 2
 MAX_PROBLEMS_SHOWN = 5
 BATCH = 500
 
@@ -39,6 +51,17 @@ CONTACT_FIELDS = (
 )
 CALENDAR_FIELDS = ("name", "source_url", "created_at", "refreshed_at", "last_error", "event_count")
 BUSY_FIELDS = ("start", "end", "summary")
+AVAILABILITY_FIELDS = ("weekday", "start", "end")
+TEMPLATE_FIELDS = ("kind", "subject", "body", "updated_at")
+MESSAGE_FIELDS = (
+    *("kind", "subject", "body", "minutes", "medium", "slots", "channel", "sent_at"),
+    *("message_id", "in_reply_to", "created_at", "updated_at"),
+)
+REPLY_FIELDS = ("outcome", "received_at", "note", "created_at")
+MEETING_FIELDS = (
+    *("start", "end", "medium", "location", "status", "ical_uid", "sequence"),
+    *("created_at", "updated_at"),
+)
 TIMESTAMPS = ("created_at", "updated_at")
 
 
@@ -62,6 +85,19 @@ def values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
             value = field.value_to_string(instance)  # type: ignore[union-attr]
         found[name] = value
     return found
+
+
+def parse_time_of_day(value: Any) -> dt.time:
+    """A wall-clock time such as "09:30" or "09:30:00": in the student's own zone, so no offset."""
+    if isinstance(value, str):
+        try:
+            parsed = dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return parsed
+    raise ValueError("must be a time of day without an offset, such as 09:30 or 09:30:00")
 
 
 def parse_stamp(value: Any) -> dt.datetime:
@@ -98,6 +134,8 @@ def from_json(field: models.Field[Any, Any], value: Any) -> Any:
         return value
     if isinstance(field, models.DateTimeField):
         return parse_stamp(value)
+    if isinstance(field, models.TimeField):
+        return parse_time_of_day(value)
     if isinstance(field, models.CharField | models.TextField):
         if not isinstance(value, str):
             raise ValueError("must be text")
@@ -108,6 +146,8 @@ def from_json(field: models.Field[Any, Any], value: Any) -> Any:
         return field.to_python(value)
     except ValidationError as exc:
         raise ValueError(" ".join(exc.messages)) from None
+    except TypeError:  # a parser that takes text only, given a number
+        raise ValueError("has the wrong type") from None
 
 
 def profile_fields() -> list[models.Field[Any, Any]]:
@@ -124,6 +164,11 @@ def profile_fields() -> list[models.Field[Any, Any]]:
 
 def _order(row: Any) -> tuple[Any, ...]:
     return (row.created_at, row.name, row.pk)
+
+
+def _made(row: Any) -> tuple[Any, ...]:
+    # The id breaks ties: restore inserts rows in the document's order, so it keeps that order.
+    return (row.created_at, row.pk)
 
 
 def document(owner: Any) -> dict[str, Any]:
@@ -162,6 +207,7 @@ def document(owner: Any) -> dict[str, Any]:
             for c in contacts
         ],
         "calendars": calendars_document(owner),
+        **outreach_document(owner, contact_keys),
     }
 
 
@@ -182,9 +228,60 @@ def calendars_document(owner: Any) -> list[dict[str, Any]]:
     ]
 
 
+def outreach_document(owner: Any, contact_keys: dict[Any, str]) -> dict[str, Any]:
+    """The sections of version 2: availability, own wording, messages, replies, meetings."""
+    windows = sorted(
+        AvailabilityWindow.objects.filter(user=owner), key=lambda w: (w.weekday, w.start, w.pk)
+    )
+    templates = sorted(DraftTemplate.objects.filter(owner=owner), key=lambda t: t.kind)
+    messages = sorted(Message.objects.filter(owner=owner), key=_made)
+    message_keys: dict[Any, str] = {m.pk: f"message-{n}" for n, m in enumerate(messages, start=1)}
+    replies = sorted(Reply.objects.filter(owner=owner), key=_made)
+    reply_keys: dict[Any, str] = {r.pk: f"reply-{n}" for n, r in enumerate(replies, start=1)}
+    meetings = sorted(Meeting.objects.filter(owner=owner), key=_made)
+    return {
+        "availability": [values(w, AVAILABILITY_FIELDS) for w in windows],
+        "templates": [values(t, TEMPLATE_FIELDS) for t in templates],
+        "messages": [
+            {
+                "key": message_keys[m.pk],
+                "contact": contact_keys.get(m.contact_id),
+                **values(m, MESSAGE_FIELDS),
+            }
+            for m in messages
+        ],
+        "replies": [
+            {
+                "key": reply_keys[r.pk],
+                "contact": contact_keys.get(r.contact_id),
+                "message": message_keys.get(r.message_id),
+                **values(r, ("outcome", "received_at", "note")),
+                "referred_contact": contact_keys.get(r.referred_contact_id),
+                **values(r, ("created_at",)),
+            }
+            for r in replies
+        ],
+        "meetings": [
+            {
+                "key": f"meeting-{n}",
+                "contact": contact_keys.get(m.contact_id),
+                "reply": reply_keys.get(m.reply_id),
+                **values(m, MEETING_FIELDS),
+            }
+            for n, m in enumerate(meetings, start=1)
+        ],
+    }
+
+
 def counts(data: dict[str, Any]) -> dict[str, int]:
+    """How many records each section holds (the outreach ones: as restore reads them)."""
     found = {name: len(data[name]) for name in SECTIONS if name != "profile"}
     found["busy_intervals"] = sum(len(c.get("busy", [])) for c in data["calendars"])
+    read = data["version"] >= OUTREACH_SINCE
+    for name in OUTREACH_SECTIONS:
+        found["availability_windows" if name == "availability" else name] = (
+            len(data.get(name, [])) if read else 0
+        )
     return found
 
 

@@ -1,14 +1,16 @@
 """Restoring a backup (see json_backup): read and check the whole document, then write it.
 
-`restore` only fills an empty account (no people, organizations, tags or calendars). It reads
-and checks the whole document first — format, version, types, lengths with the models' own
-validation, keys that point nowhere — and then writes everything in one transaction, so a
-bad document writes nothing.
+`restore` only fills an empty account (no people, organizations, tags or calendars); the
+profile, weekly availability and own wording it replaces, as settings every account may
+have. It reads and checks the whole document first — format, version, types, lengths with
+the models' own validation, keys that point nowhere — and then writes everything in one
+transaction, so a bad document writes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -16,20 +18,28 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from coffeechat.accounts.models import Profile
+from coffeechat.accounts.models import AvailabilityWindow, Medium, Profile
 from coffeechat.interchange.json_backup import (
+    AVAILABILITY_FIELDS,
     BATCH,
     BUSY_FIELDS,
     CALENDAR_FIELDS,
     CONTACT_FIELDS,
     FORMAT,
     MAX_PROBLEMS_SHOWN,
+    MEETING_FIELDS,
+    MESSAGE_FIELDS,
     ORGANIZATION_FIELDS,
+    OUTREACH_SECTIONS,
+    OUTREACH_SINCE,
+    REPLY_FIELDS,
     SCHEMA_VERSION,
     SECTIONS,
+    TEMPLATE_FIELDS,
     TIMESTAMPS,
     counts,
     from_json,
@@ -37,9 +47,18 @@ from coffeechat.interchange.json_backup import (
 )
 from coffeechat.interchange.records import FormatError
 from coffeechat.interchange.textio import megabytes
+from coffeechat.lib.businessdays import country_choices
 from coffeechat.network.models import Contact, Organization, Tag
-from coffeechat.outreach.models import BusyInterval, Calendar
+from coffeechat.outreach.models import (
+    BusyInterval,
+    Calendar,
+    DraftTemplate,
+    Meeting,
+    Message,
+    Reply,
+)
 from coffeechat.outreach.services import calendar_url_clean
+from coffeechat.outreach.slots import slot_from_json, slot_to_json
 
 # Reading and checking ------------------------------------------------------------------
 
@@ -112,6 +131,9 @@ def load(stream: TextIO) -> dict[str, Any]:
         if not isinstance(data.get(name), expected):
             kind = "an object" if expected is dict else "a list"
             problems.add(f"“{name}”", "missing" if name not in data else f"must be {kind}")
+    for name in OUTREACH_SECTIONS if version >= OUTREACH_SINCE else ():
+        if name in data and not isinstance(data[name], list):
+            problems.add(f"“{name}”", "must be a list")
     problems.check()
     return data
 
@@ -173,6 +195,8 @@ def build(
             problems.add(where, f"“{name}” {exc}")
             continue
         setattr(instance, field.attname, value)  # type: ignore[union-attr]
+        if isinstance(field, models.TextField) and field.max_length:
+            _check_length(field, value, where, problems)
     label = getattr(instance, "name", None) if "name" in names else None
     if isinstance(label, str) and label and not label.strip():
         problems.add(where, "“name” cannot be only spaces")
@@ -182,6 +206,18 @@ def build(
         )
     except ValidationError as exc:
         problems.add_validation(where, exc)
+
+
+def _check_length(
+    field: models.TextField[Any, Any], value: str, where: str, problems: Problems
+) -> None:
+    # full_clean checks a CharField's max_length but not a TextField's (only forms do).
+    if any(isinstance(v, MaxLengthValidator) for v in field.validators):
+        return
+    try:
+        MaxLengthValidator(field.max_length)(value)
+    except ValidationError as exc:
+        problems.add(where, f"“{field.name}”: {' '.join(exc.messages)}")
 
 
 def keyed(rows: list[tuple[str, dict[str, Any]]], problems: Problems) -> list[str]:
@@ -217,6 +253,7 @@ def unique_names(wheres: list[str], items: list[Any], problems: Problems) -> Non
 class Plan:
     """The rows a valid document becomes, built and checked but not yet saved."""
 
+    owner: Any
     profile: Profile
     organizations: list[Organization] = dataclasses.field(default_factory=list)
     tags: list[Tag] = dataclasses.field(default_factory=list)
@@ -225,26 +262,39 @@ class Plan:
     referrers: list[int | None] = dataclasses.field(default_factory=list)  # index into contacts
     calendars: list[Calendar] = dataclasses.field(default_factory=list)
     busy: list[BusyInterval] = dataclasses.field(default_factory=list)
+    # None when the document has no such section: the account keeps its own.
+    windows: list[AvailabilityWindow] | None = None
+    templates: list[DraftTemplate] | None = None
+    messages: list[Message] = dataclasses.field(default_factory=list)
+    replies: list[Reply] = dataclasses.field(default_factory=list)
+    meetings: list[Meeting] = dataclasses.field(default_factory=list)
 
 
-def _reference(row: dict[str, Any], name: str, known: dict[str, Any]) -> tuple[Any, str]:
-    """The record `row[name]` points at, or an error message ("" when all is well)."""
+def _reference(
+    row: dict[str, Any], name: str, known: dict[str, Any], section: str, *, required: bool = False
+) -> tuple[Any, str]:
+    """The record `row[name]` points at in `section`, or an error message ("" when all is well)."""
     key = row.get(name)
     if key is None:
-        return None, ""
+        return None, f"needs a “{name}” (the key of one of “{section}”)" if required else ""
     if not isinstance(key, str):
-        return None, f"“{name}” must be a key (text) or null"
+        return None, f"“{name}” must be a key (text)" + ("" if required else " or null")
     if key not in known:
-        return None, f"“{name}” points at {_short(key)}, which is not in the backup"
+        return None, f"“{name}” points at {_short(key)}, which is not in the backup's “{section}”"
     return known[key], ""
 
 
 def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
     """Check every record of the document and build its rows; FormatError lists problems."""
     problems = Problems()
-    plan = Plan(profile=Profile.objects.filter(user=owner).first() or Profile(user=owner))
+    plan = Plan(owner, Profile.objects.filter(user=owner).first() or Profile(user=owner))
     names = [f.name for f in profile_fields()]
     build(plan.profile, data["profile"], names, "profile", problems, exclude=["user"])
+    country = plan.profile.country
+    if isinstance(country, str) and country and country not in dict(country_choices()):
+        problems.add(
+            "profile", f"“country” {_short(country)} is not a country code Coffeechat knows"
+        )
 
     org_rows = records(data["organizations"], "organizations", problems)
     for where, row in org_rows:
@@ -267,10 +317,12 @@ def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
     for position, (where, row) in enumerate(contact_rows):
         contact = Contact(owner=owner)
         build(contact, row, CONTACT_FIELDS, where, problems, exclude=["owner"])
-        contact.organization, error = _reference(row, "organization", organizations)
+        contact.organization, error = _reference(
+            row, "organization", organizations, "organizations"
+        )
         if error:
             problems.add(where, error)
-        referrer, error = _reference(row, "referred_by", positions)
+        referrer, error = _reference(row, "referred_by", positions, "contacts")
         if error:
             problems.add(where, error)
         elif referrer == position:
@@ -281,6 +333,10 @@ def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
 
     for where, row in records(data["calendars"], "calendars", problems):
         _plan_calendar(plan, owner, where, row, problems)
+    if data["version"] >= OUTREACH_SINCE:
+        _plan_settings(plan, data, problems)
+        contacts = {key: plan.contacts[n] for key, n in positions.items()}
+        _plan_outreach(plan, data, contacts, problems)
     problems.check()
     return plan
 
@@ -327,6 +383,147 @@ def _plan_calendar(
         plan.busy.append(interval)
 
 
+def _plan_settings(plan: Plan, data: dict[str, Any], problems: Problems) -> None:
+    """Weekly availability and own wording: each replaces the account's when in the document."""
+    if "availability" in data:
+        plan.windows = []
+        for where, row in records(data["availability"], "availability", problems):
+            window = AvailabilityWindow(user=plan.owner)
+            build(window, row, AVAILABILITY_FIELDS, where, problems, exclude=["user"])
+            if window.start is not None and window.end is not None and window.end <= window.start:
+                problems.add(where, "“end” must come after “start”")
+            plan.windows.append(window)
+        _refuse_overlaps(plan.windows, problems)
+    if "templates" in data:
+        plan.templates = []
+        kinds: set[str] = set()
+        for where, row in records(data["templates"], "templates", problems):
+            template = DraftTemplate(owner=plan.owner)
+            build(template, row, TEMPLATE_FIELDS, where, problems, exclude=["owner"])
+            if template.kind in kinds:
+                problems.add(where, "this kind of message is listed twice")
+            kinds.add(template.kind)
+            plan.templates.append(template)
+
+
+def _plan_outreach(
+    plan: Plan, data: dict[str, Any], contacts: dict[str, Contact], problems: Problems
+) -> None:
+    """Messages, then the replies that answer them, then the meetings replies led to."""
+    # Whom each message and reply is with, by id() of the row: a reply to a message, or a
+    # meeting from a reply, must be with the same person.
+    contact_of: dict[int, Contact | None] = {}
+
+    message_rows = records(data.get("messages", []), "messages", problems)
+    for where, row in message_rows:
+        message = Message(owner=plan.owner)
+        build(message, row, MESSAGE_FIELDS, where, problems, exclude=["owner", "contact"])
+        contact_of[id(message)] = _link(message, row, "contact", contacts, where, problems)
+        _check_medium(message.medium, where, problems)
+        if isinstance(message.minutes, int) and not 5 <= message.minutes <= 240:
+            problems.add(where, "“minutes” must be between 5 and 240")
+        message.slots = _slots(message.slots, where, problems)
+        plan.messages.append(message)
+    messages = dict(zip(keyed(message_rows, problems), plan.messages, strict=True))
+
+    reply_rows = records(data.get("replies", []), "replies", problems)
+    for where, row in reply_rows:
+        reply = Reply(owner=plan.owner)
+        links = ["contact", "message", "referred_contact"]
+        build(reply, row, REPLY_FIELDS, where, problems, exclude=["owner", *links])
+        contact = _link(reply, row, "contact", contacts, where, problems)
+        contact_of[id(reply)] = contact
+        answered = _link(reply, row, "message", messages, where, problems)
+        if answered is not None and not _same(contact, contact_of[id(answered)]):
+            problems.add(where, "“message” is a message to another contact")
+        referred = _link(reply, row, "referred_contact", contacts, where, problems)
+        if referred is not None and referred is contact:
+            problems.add(where, "“referred_contact” is the contact who replied")
+        plan.replies.append(reply)
+    replies = dict(zip(keyed(reply_rows, problems), plan.replies, strict=True))
+
+    meeting_rows = records(data.get("meetings", []), "meetings", problems)
+    uids: set[str] = set()
+    for where, row in meeting_rows:
+        meeting = Meeting(owner=plan.owner)
+        links = ["contact", "reply"]
+        build(meeting, row, MEETING_FIELDS, where, problems, exclude=["owner", *links])
+        contact = _link(meeting, row, "contact", contacts, where, problems)
+        answer = _link(meeting, row, "reply", replies, where, problems)
+        if answer is not None and not _same(contact, contact_of[id(answer)]):
+            problems.add(where, "“reply” is a reply from another contact")
+        if meeting.start and meeting.end and meeting.end <= meeting.start:
+            problems.add(where, "“end” must come after “start”")
+        _check_medium(meeting.medium, where, problems)
+        if meeting.ical_uid in uids:
+            problems.add(where, "this “ical_uid” is already another meeting's")
+        uids.add(meeting.ical_uid)
+        plan.meetings.append(meeting)
+    keyed(meeting_rows, problems)
+
+
+SECTION_OF_LINK = {
+    "contact": "contacts",
+    "referred_contact": "contacts",
+    "message": "messages",
+    "reply": "replies",
+}
+
+
+def _link(
+    instance: models.Model,
+    row: dict[str, Any],
+    name: str,
+    known: dict[str, Any],
+    where: str,
+    problems: Problems,
+) -> Any:
+    """Point `instance` at the record `row[name]` names; only "contact" is required."""
+    found, error = _reference(row, name, known, SECTION_OF_LINK[name], required=name == "contact")
+    if error:
+        problems.add(where, error)
+    if found is not None:
+        setattr(instance, name, found)
+    return found
+
+
+def _same(contact: Contact | None, other: Contact | None) -> bool:
+    # A contact that is missing has its own message already.
+    return contact is None or other is None or contact is other
+
+
+def _check_medium(medium: Any, where: str, problems: Problems) -> None:
+    # The model takes any text here; the app only ever stores one of the ways to meet.
+    if medium and medium not in Medium.values:
+        choices = ", ".join(Medium.values)
+        problems.add(where, f"“medium” {_short(medium)} is not one of {choices} (or “”)")
+
+
+def _slots(slots: Any, where: str, problems: Problems) -> list[dict[str, str]]:
+    """The proposed times, checked and written as Coffeechat writes them."""
+    found = []
+    for index, item in enumerate(slots, start=1):
+        try:
+            found.append(slot_to_json(slot_from_json(item)))  # which refuses end <= start
+        except ValueError as exc:
+            problems.add(f"{where} slots #{index}", str(exc))
+    return found
+
+
+def _refuse_overlaps(windows: list[AvailabilityWindow], problems: Problems) -> None:
+    # The availability page joins windows that overlap: two that do were not written by it.
+    spans = sorted(
+        (w.weekday, w.start, w.end, n)
+        for n, w in enumerate(windows, start=1)
+        if isinstance(w.weekday, int) and w.start is not None and w.end is not None
+    )
+    latest: dict[int, dt.time] = {}
+    for day, start, end, n in spans:
+        if day in latest and start < latest[day]:
+            problems.add(f"availability #{n}", "overlaps another window on the same day")
+        latest[day] = max(end, latest.get(day, end))
+
+
 def _insert(rows: list[Any], stamps: Iterable[str]) -> None:
     """bulk_create `rows`, then put back the document's times that auto_now fields replaced.
 
@@ -368,6 +565,20 @@ def save(plan: Plan) -> None:
     _insert(plan.calendars, ["created_at"])
     Calendar.objects.bulk_update(plan.calendars, ["created_at"], batch_size=BATCH)
     BusyInterval.objects.bulk_create(plan.busy, batch_size=BATCH * 2)
+    if plan.windows is not None:
+        AvailabilityWindow.objects.filter(user=plan.owner).delete()
+        AvailabilityWindow.objects.bulk_create(plan.windows, batch_size=BATCH)
+    if plan.templates is not None:
+        DraftTemplate.objects.filter(owner=plan.owner).delete()
+        _insert(plan.templates, ["updated_at"])
+        DraftTemplate.objects.bulk_update(plan.templates, ["updated_at"], batch_size=BATCH)
+    # Each after what it points at, so the rows it links to have their ids.
+    _insert(plan.messages, TIMESTAMPS)
+    Message.objects.bulk_update(plan.messages, TIMESTAMPS, batch_size=BATCH)
+    _insert(plan.replies, ["created_at"])
+    Reply.objects.bulk_update(plan.replies, ["created_at"], batch_size=BATCH)
+    _insert(plan.meetings, TIMESTAMPS)
+    Meeting.objects.bulk_update(plan.meetings, TIMESTAMPS, batch_size=BATCH)
 
 
 def account_is_empty(owner: Any) -> bool:

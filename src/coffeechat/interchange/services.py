@@ -419,7 +419,7 @@ def meeting_records(owner: Any) -> Iterator[EventRecord]:
         contact = meeting.contact
         where = f" ({contact.organization.name})" if contact.organization else ""
         yield EventRecord(
-            uid=f"{meeting.uuid}@coffeechat",
+            uid=meeting.ical_uid,
             start=meeting.start,
             end=meeting.end,
             summary=f"{profile.wording.capitalize()} with {contact.name}{where}",

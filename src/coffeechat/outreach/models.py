@@ -162,6 +162,10 @@ class Reply(models.Model):
         return f"{self.get_outcome_display()} from {self.contact}"
 
 
+def new_ical_uid() -> str:
+    return f"{uuid.uuid4()}@coffeechat"
+
+
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     DONE = "done", "Done"
@@ -194,7 +198,10 @@ class Meeting(models.Model):
     status = models.CharField(
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
-    # iCalendar: the UID is the uuid; SEQUENCE goes up each time the invite changes.
+    # iCalendar: the UID of every invite and export of this meeting (kept by a backup and
+    # restore, so the contact's calendar keeps recognising it); SEQUENCE goes up each time
+    # the invite changes.
+    ical_uid = models.CharField("iCalendar UID", max_length=255, default=new_ical_uid)
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,7 +213,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")),
                 name="outreach_meeting_ends_after_start",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "ical_uid"], name="outreach_meeting_unique_uid_per_owner"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -868,7 +868,7 @@ def meeting_invite(*, meeting: Meeting) -> bytes:
     )
     description = f"{profile.wording.capitalize()} between {profile.name} and {contact.name}."
     return invites.invite_ics(
-        uid=str(meeting.uuid),
+        uid=meeting.ical_uid,
         sequence=meeting.sequence,
         start=meeting.start,
         end=meeting.end,
