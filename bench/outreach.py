@@ -129,7 +129,7 @@ def main() -> None:
     someone = contacts[1]
     draft = services.message_draft(owner=user, contact=someone)
     rows: list[tuple[str, float, int | str]] = [
-        ("slot finder alone (60 days, all busy intervals)", median_ms(find), "–"),
+        ("slot finder alone (the next 60 days)", median_ms(find), "–"),
         ("`slots_propose` (reads + finder)", median_ms(lambda: selectors.slots_propose(user)), 0),
     ]
     with CaptureQueriesContext(connection) as queries:
