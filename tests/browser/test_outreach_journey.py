@@ -194,7 +194,7 @@ def test_draft_fix_send_and_schedule_a_meeting(new_page: PageFactory, alice: Any
     assert f"DTSTART;TZID=America/Chicago:{local_start:%Y%m%dT%H%M%S}" in unfolded
     assert f"DTEND;TZID=America/Chicago:{local_end:%Y%m%dT%H%M%S}" in unfolded
     assert "SEQUENCE:0" in unfolded
-    assert f"UID:{meeting.uuid}@coffeechat" in unfolded
+    assert f"UID:{meeting.ical_uid}" in unfolded
     assert "METHOD:REQUEST" in unfolded
     assert "dana.reyes@acmehealth.example" in unfolded
 
