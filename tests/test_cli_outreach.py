@@ -130,7 +130,9 @@ def test_slots_with_no_availability_left_says_so(alice: Any) -> None:
     ],
 )
 def test_slots_rejects_bad_input(alice: Any, args: list[str], message: str) -> None:
-    failed(run("slots", "--user", "alice", *args), message)
+    result = run("slots", "--user", "alice", *args)
+    failed(result, message)
+    assert result.stdout == ""
 
 
 def test_slots_for_another_users_contact_is_no_such_contact(alice: Any, secret: Any) -> None:

@@ -54,7 +54,8 @@ api = NinjaAPI(
     title="Coffeechat API",
     version="1",
     description=(
-        "Your list of contacts and organizations. Authenticate with "
+        "Your list of contacts and organizations, imports and exports, calendars, and "
+        "reaching out: free times, drafts checked by the coach, replies. Authenticate with "
         "`Authorization: Bearer <token>` (make a token under Account → API tokens) or, "
         "from the browser, with your session plus the `X-CSRFToken` header."
     ),
