@@ -189,6 +189,7 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/contacts/{contact_id}/replies",
         "/api/v1/messages/{message_id}",
         "/api/v1/messages/{message_id}/sent",
+        "/api/v1/messages/{message_id}/times",
         "/api/v1/outreach/queue",
     }
     assert set(schema["paths"]["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}

@@ -187,3 +187,17 @@ def test_bad_replies_are_422_and_change_nothing(alice_client, dana, body):
     assert response.status_code == 422
     assert not Meeting.objects.exists()
     assert not Message.objects.exists()
+
+
+def test_fresh_times_for_an_old_draft(alice, alice_client, dana):
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    draft = services.message_draft(owner=alice, contact=dana, now=long_ago)
+    response = post(alice_client, f"/api/v1/messages/{draft.uuid}/times", {})
+    assert response.status_code == 200
+    now = dt.datetime.now(dt.UTC)
+    slots = response.json()["slots"]
+    assert len(slots) == 3
+    assert all(dt.datetime.fromisoformat(s["start"]) > now for s in slots)
+    assert all(s["label"] in response.json()["body"] for s in slots)
+    services.message_send(message=Message.objects.get(uuid=draft.uuid), channel="copy")
+    assert post(alice_client, f"/api/v1/messages/{draft.uuid}/times", {}).status_code == 422

@@ -110,6 +110,7 @@ POST_ONLY = {
     "draft_create",
     "message_sent",
     "message_send",
+    "message_times",
     "message_delete",
     "meeting_cancel",
     "meeting_confirm_draft",

@@ -4,6 +4,7 @@ templates. Bad input gets a message and changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import icalendar
 import pytest
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from coffeechat.accounts.models import AvailabilityWindow
 from coffeechat.outreach import services
 from coffeechat.outreach.models import DraftTemplate, Kind, Meeting, Message, Reply
-from coffeechat.outreach.slots import slot_from_json
+from coffeechat.outreach.slots import slot_from_json, slot_label
 from tests.factories import make_contact
 
 
@@ -320,3 +321,53 @@ def test_the_outreach_page_query_count_does_not_grow_with_history(alice, alice_c
 
 def test_the_profile_links_to_availability(alice_client):
     assert 'href="/availability/"' in alice_client.get("/account/profile/").text
+
+
+def test_a_draft_with_past_times_says_so_and_gets_new_ones_in_place(alice, alice_client, dana):
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    draft = services.message_draft(owner=alice, contact=dana, now=long_ago)
+    old = [slot_from_json(v) for v in draft.slots]
+    assert old and all(s.start < dt.datetime.now(dt.UTC) for s in old)
+    edited = draft.body.replace("Hi Dana,", "Dear Dana,")
+    services.message_update(message=draft, subject=draft.subject, body=edited)
+    page = alice_client.get(f"/messages/{draft.uuid}/")
+    assert "Some of these times have passed" in page.text
+
+    response = alice_client.post(f"/messages/{draft.uuid}/times/", follow=True)
+    assert "New times proposed" in response.text
+    assert "Some of these times have passed" not in response.text
+    draft.refresh_from_db()
+    new = [slot_from_json(v) for v in draft.slots]
+    assert len(new) == len(old)
+    assert all(s.start > dt.datetime.now(dt.UTC) for s in new)
+    assert draft.body.startswith("Dear Dana,")  # the student's own words stay
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
+    body_times = [line[2:] for line in draft.body.splitlines() if line.startswith("- ")]
+    assert body_times == [slot_label(s, student_tz=chicago) for s in new]
+
+
+def test_new_times_for_a_sent_message_are_refused(alice, alice_client, dana):
+    draft = services.message_draft(owner=alice, contact=dana)
+    services.message_send(message=draft, channel="copy")
+    before = draft.body
+    response = alice_client.post(f"/messages/{draft.uuid}/times/", follow=True)
+    assert "sent already" in response.text
+    draft.refresh_from_db()
+    assert draft.body == before
+
+
+def test_a_linkedin_note_links_to_their_profile_and_fits_300_characters(alice, alice_client):
+    contact = make_contact(
+        alice,
+        "Dana Reyes",
+        organization_name="Acme Health",
+        title="UX Researcher",
+        source="alumni",
+        linkedin_url="https://www.linkedin.com/in/dana-reyes",
+    )
+    draft = services.message_draft(owner=alice, contact=contact, kind=Kind.LINKEDIN_NOTE)
+    assert len(draft.body) <= 300
+    page = alice_client.get(f"/messages/{draft.uuid}/")
+    assert 'href="https://www.linkedin.com/in/dana-reyes"' in page.text
+    assert "Open in my email app" not in page.text
+    assert f"{len(draft.body)} of 300 characters" in page.text

@@ -137,4 +137,5 @@ def test_the_queue_page_lists_the_due_and_its_query_count_does_not_grow(alice, a
     with CaptureQueriesContext(connection) as large:
         response = alice_client.get("/outreach/")
     assert response.text.count("Send one follow-up nudge") >= 12
+    assert response.text.count('aria-label="Write the nudge to Person') == 12
     assert len(large) == len(small)

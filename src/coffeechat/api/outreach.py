@@ -166,6 +166,17 @@ def message_put(request: ApiRequest, message_id: UUID, payload: MessageIn) -> An
     return _message_out(message)
 
 
+@router.post(
+    "/messages/{message_id}/times",
+    response={200: MessageOut, **ERRORS_BY_ID},
+    summary="Propose fresh times in a draft",
+)
+def message_times(request: ApiRequest, message_id: UUID) -> Any:
+    message = selectors.message_get_for_user(request.auth, message_id)
+    services.message_times_refresh(message=message)
+    return _message_out(message)
+
+
 class SentIn(InputSchema):
     channel: Literal["copy", "mailto", "smtp", "linkedin"] = NinjaField(
         description="smtp sends it by email from this installation; the others log a message "

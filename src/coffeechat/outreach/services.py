@@ -16,6 +16,7 @@ import datetime as dt
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -641,6 +642,38 @@ def message_update(*, message: Message, subject: str, body: str) -> Message:
     refuse_null_characters(message)
     message.full_clean(exclude=["owner", "contact", "slots"])
     message.save(update_fields=["subject", "body", "updated_at"])
+    return message
+
+
+def message_times_refresh(*, message: Message, now: dt.datetime | None = None) -> Message:
+    """Propose fresh times in a draft whose times have passed or are no longer free.
+
+    Each old time written in the body is replaced by a new one, in place, so the student's
+    own wording around them stays; times they removed from the body stay removed.
+    """
+    if message.is_sent:
+        raise ValidationError("This message was sent already; write a new one instead.")
+    old = selectors.message_slots(message)
+    proposal = selectors.slots_propose(
+        message.owner,
+        minutes=message.minutes,
+        count=max(len(old), 3),
+        contact=message.contact,
+        now=now,
+    )
+    if not proposal.slots:
+        raise ValidationError(
+            "No free time in the coming days: widen your availability or look further ahead."
+        )
+    student_tz = proposal.student_tz
+    old_labels = [slot_label(s, student_tz=student_tz, contact_tz=proposal.contact_tz) for s in old]
+    # All at once: a new time may read like an old one still to be replaced.
+    replacements = dict(zip(old_labels, proposal.labels(), strict=False))
+    if replacements:
+        pattern = re.compile("|".join(re.escape(label) for label in replacements))
+        message.body = pattern.sub(lambda found: replacements[found.group(0)], message.body)
+    message.slots = [slot_to_json(s) for s in proposal.slots]
+    message.save(update_fields=["body", "slots", "updated_at"])
     return message
 
 

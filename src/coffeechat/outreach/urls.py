@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/<str:message_id>/", messages.message_detail, name="message_detail"),
     path("messages/<str:message_id>/sent/", messages.message_sent, name="message_sent"),
     path("messages/<str:message_id>/send/", messages.message_send, name="message_send"),
+    path("messages/<str:message_id>/times/", messages.message_times, name="message_times"),
     path("messages/<str:message_id>/delete/", messages.message_delete, name="message_delete"),
     path("meetings/<str:meeting_id>/", replies.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_id>/cancel/", replies.meeting_cancel, name="meeting_cancel"),

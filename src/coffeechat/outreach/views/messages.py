@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.lib import email
@@ -50,6 +51,7 @@ def _composer_context(
     contact = message.contact
     student_tz = selectors.student_zone(request.user)
     contact_tz = selectors.zone_of(contact.time_zone)
+    slots = selectors.message_slots(message)
     return {
         "message": message,
         "contact": contact,
@@ -57,10 +59,9 @@ def _composer_context(
         "checks": selectors.message_checks(message),
         "characters": len(message.body),
         "linkedin_max": LINKEDIN_CHARACTERS,
-        "slot_labels": [
-            slot_label(s, student_tz=student_tz, contact_tz=contact_tz)
-            for s in selectors.message_slots(message)
-        ],
+        "slot_labels": [slot_label(s, student_tz=student_tz, contact_tz=contact_tz) for s in slots],
+        # A draft left for days can offer times already gone: say so before it is sent.
+        "times_passed": not message.is_sent and any(s.start <= timezone.now() for s in slots),
         "mailto": email.mailto_url(to=contact.email, subject=message.subject, body=message.body),
         "smtp": email.smtp_configured(),
         "channels": Channel,
@@ -137,6 +138,20 @@ def message_send(request: SignedInRequest, message_id: str) -> HttpResponse:
         return redirect("message_detail", message_id=message.uuid)
     messages.success(request, f"Sent to {message.contact.email}.")
     return redirect("contact_outreach", contact_id=message.contact.uuid)
+
+
+@login_required
+@require_POST
+def message_times(request: SignedInRequest, message_id: str) -> HttpResponse:
+    """Replace the draft's proposed times with fresh free ones."""
+    message = selectors.message_get_for_user(request.user, message_id)
+    try:
+        services.message_times_refresh(message=message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "New times proposed: check the message before you send it.")
+    return redirect("message_detail", message_id=message.uuid)
 
 
 @login_required
