@@ -55,7 +55,7 @@ def unfolded_lines(data: bytes) -> list[str]:
 def test_invite_is_a_request_with_our_product_and_uid():
     calendar, event = read(invite())
 
-    assert calendar["PRODID"] == "-//Coffeechat//Coffeechat//EN"
+    assert calendar["PRODID"] == "-//Coffeechat//EN"  # the same product as the exports
     assert calendar["VERSION"] == "2.0"
     assert calendar["METHOD"] == "REQUEST"
     assert event["UID"] == "6c1f0a52-3b9e-4d7e-9a43-0f2d1c5b7e11@coffeechat"

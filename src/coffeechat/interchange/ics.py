@@ -363,7 +363,7 @@ def write(events: Iterable[EventRecord], stream: TextIO) -> int:
     calendar = icalendar.Calendar.new(prodid=PRODID, method="PUBLISH")
     days: list[dt.date] = []
     for record in events:
-        calendar.add_component(_event(record))
+        calendar.add_component(vevent(record))
         days += [record.start.date(), record.end.date()]
     if days:
         # VTIMEZONEs list every offset change between the dates given: a year either side
@@ -376,7 +376,8 @@ def write(events: Iterable[EventRecord], stream: TextIO) -> int:
     return len(days) // 2
 
 
-def _event(record: EventRecord) -> icalendar.Event:
+def vevent(record: EventRecord) -> icalendar.Event:
+    """One meeting as a VEVENT, its times in the record's zone (an export, or an invite)."""
     zone = _zone(record.time_zone) or zoneinfo.ZoneInfo("UTC")
     event = icalendar.Event.new(
         uid=record.uid,
@@ -390,6 +391,7 @@ def _event(record: EventRecord) -> icalendar.Event:
         status=STATUS(record.status.upper()),
         created=record.created.astimezone(UTC) if record.created else None,
         last_modified=record.last_modified.astimezone(UTC) if record.last_modified else None,
+        stamp=record.stamp.astimezone(UTC) if record.stamp else None,
     )
     if record.organizer_email:
         event.add("ORGANIZER", _address(record.organizer_email, record.organizer_name))
@@ -401,18 +403,25 @@ def _event(record: EventRecord) -> icalendar.Event:
                 record.attendee_name,
                 role="REQ-PARTICIPANT",
                 partstat="NEEDS-ACTION",
+                rsvp=record.rsvp or None,
             ),
         )
     return event
 
 
 def _address(
-    email: str, name: str, role: str | None = None, partstat: str | None = None
+    email: str,
+    name: str,
+    role: str | None = None,
+    partstat: str | None = None,
+    rsvp: bool | None = None,
 ) -> icalendar.vCalAddress:
     # icalendar reads \\ \; \, and \: in a parameter as escapes, so a backslash in a
     # name is doubled; quoting the name keeps one without spaces from being split.
     cn = _clean(name).replace("\\", "\\\\")
-    address = icalendar.vCalAddress.new(_clean(email), cn=cn or None, role=role, partstat=partstat)
+    address = icalendar.vCalAddress.new(
+        _clean(email), cn=cn or None, role=role, partstat=partstat, rsvp=rsvp
+    )
     address.params = _QuotedNames(address.params)
     return address
 

@@ -91,3 +91,5 @@ class EventRecord:
     status: str = "CONFIRMED"  # CONFIRMED, TENTATIVE or CANCELLED
     created: dt.datetime | None = None
     last_modified: dt.datetime | None = None
+    stamp: dt.datetime | None = None  # DTSTAMP; now when not given
+    rsvp: bool = False  # ask the attendee's calendar to answer (an invitation)

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from icalendar.enums import STATUS
 
-PRODID = "-//Coffeechat//Coffeechat//EN"
+from coffeechat.interchange import ics
+from coffeechat.interchange.records import EventRecord
+
 UID_DOMAIN = "coffeechat"
 METHODS = {"REQUEST", "CANCEL", "PUBLISH"}
 STATUSES = {"CONFIRMED", "TENTATIVE", "CANCELLED"}
@@ -69,36 +70,38 @@ def invite_ics(
             "use method='PUBLISH' for a plain calendar file."
         )
 
+    for address in (organizer_email, attendee_email):
+        if address:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValueError(f"“{address[:100]}” is not an email address.") from None
+
     uid = uid.strip()
-    event = icalendar.Event.new(
-        uid=uid if "@" in uid else f"{uid}@{UID_DOMAIN}",
-        sequence=sequence,
-        stamp=(stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
-        start=_local(start, tz),
-        end=_local(end, tz),
-        summary=_clean(summary),
-        description=_clean(description) or None,
-        location=_clean(location) or None,
-        status=STATUS(status),
-    )
-    if organizer_email:
-        event.add("ORGANIZER", _address(organizer_email, organizer_name))
-    if attendee_email:
-        event.add(
-            "ATTENDEE",
-            _address(
-                attendee_email,
-                attendee_name,
-                role="REQ-PARTICIPANT",
-                partstat="NEEDS-ACTION",
-                rsvp=True,
-            ),
+    event = ics.vevent(
+        EventRecord(
+            uid=uid if "@" in uid else f"{uid}@{UID_DOMAIN}",
+            start=start,
+            end=end,
+            summary=summary,
+            description=description,
+            location=location,
+            sequence=sequence,
+            time_zone=tz.key,
+            organizer_name=organizer_name,
+            organizer_email=organizer_email,
+            attendee_name=attendee_name,
+            attendee_email=attendee_email,
+            status=status,
+            stamp=stamp or dt.datetime.now(dt.UTC),
+            rsvp=True,
         )
+    )
 
     # Calendar() rather than Calendar.new(), which adds a random UID to the calendar
     # itself and so would make two versions of one invite differ.
     calendar = icalendar.Calendar()
-    calendar.add("PRODID", PRODID)
+    calendar.add("PRODID", ics.PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("METHOD", method)
     calendar.add_component(event)
@@ -108,36 +111,3 @@ def invite_ics(
         first_date=dt.date(start.year - 1, 1, 1), last_date=dt.date(end.year + 1, 12, 31)
     )
     return calendar.to_ical()
-
-
-def _address(
-    email: str,
-    name: str,
-    *,
-    role: str | None = None,
-    partstat: str | None = None,
-    rsvp: bool | None = None,
-) -> icalendar.vCalAddress:
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValueError(f"“{email[:100]}” is not an email address.") from None
-    # icalendar reads \\ \; \, and \: in a parameter as escapes, so a backslash in a name
-    # is doubled to come back as one.
-    cn = _clean(" ".join(name.split())).replace("\\", "\\\\")
-    return icalendar.vCalAddress.new(email, cn=cn or None, role=role, partstat=partstat, rsvp=rsvp)
-
-
-def _local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """The time in `zone`, or in UTC during the hour a DST change repeats: a TZID time
-    there means its first occurrence (RFC 5545), which may be the wrong one."""
-    local = moment.astimezone(zone)
-    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        return moment.astimezone(dt.UTC)
-    return local
-
-
-def _clean(text: str) -> str:
-    """One kind of line break, and no control characters a calendar app would choke on."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or ord(ch) == 127))

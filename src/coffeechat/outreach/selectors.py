@@ -57,11 +57,7 @@ def calendar_list(owner: Any) -> QuerySet[Calendar]:
 
 def calendar_get_for_user(owner: Any, calendar_id: Any) -> Calendar:
     """The owner's calendar (with `busy_count`), or Http404 for anyone else's or none."""
-    try:
-        key = calendar_id if isinstance(calendar_id, uuid.UUID) else uuid.UUID(str(calendar_id))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404("No such calendar.") from None
-    calendar = calendar_list(owner).filter(uuid=key).first()
+    calendar = calendar_list(owner).filter(uuid=_uuid_or_404(calendar_id, "calendar")).first()
     if calendar is None:
         raise Http404("No such calendar.")
     return calendar

@@ -438,10 +438,8 @@ def availability_update(
         if not 0 <= weekday <= 6:
             errors.append(f"{weekday} is not a weekday (0 = Monday … 6 = Sunday).")
         elif end <= start:
-            errors.append(
-                f"{WEEKDAY_NAMES[weekday]} {start:%H:%M}–{end:%H:%M}: the end must be after "
-                "the start."
-            )
+            day = dict(AvailabilityWindow.WEEKDAYS)[weekday]
+            errors.append(f"{day} {start:%H:%M}–{end:%H:%M}: the end must be after the start.")
         else:
             by_day.setdefault(weekday, []).append((start, end))
     profile = profile_for(user)
@@ -484,7 +482,6 @@ def availability_update(
     return rows
 
 
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 REQUEST = "request"  # asks for the first-request variant that suits the contact
 
 
