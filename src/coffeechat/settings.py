@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "coffeechat.accounts",
     "coffeechat.network",
     "coffeechat.outreach",
+    "coffeechat.conversations",
     "coffeechat.interchange",
 ]
 

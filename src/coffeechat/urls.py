@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("coffeechat.accounts.urls")),
     path("", include("coffeechat.network.urls")),
     path("", include("coffeechat.interchange.urls")),
+    path("", include("coffeechat.conversations.urls")),
     path("", include("coffeechat.outreach.urls")),
     path("api/v1/", include("coffeechat.api.urls")),
 ]

@@ -319,9 +319,15 @@ def contact_merge(*, keep: Contact, other: Contact, take: Iterable[str] = ()) ->
     keep.practice = keep.practice or other.practice
 
     # Move every row that points at the duplicate (reverse foreign keys of any app).
+    # A model that keeps one row per person (research) says how to join two by defining
+    # `merge_contacts(keep, other)`; the rest simply move.
     for relation in Contact._meta.related_objects:
         if relation.one_to_many or relation.one_to_one:
             related = cast(type[Model], relation.related_model)
+            merge = getattr(related, "merge_contacts", None)
+            if merge is not None:
+                merge(keep, other)
+                continue
             related._base_manager.filter(**{relation.field.name: other}).exclude(pk=keep.pk).update(
                 **{relation.field.name: keep}
             )

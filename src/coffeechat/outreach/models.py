@@ -203,6 +203,8 @@ class Meeting(models.Model):
     # the invite changes.
     ical_uid = models.CharField("iCalendar UID", max_length=255, default=new_ical_uid)
     sequence = models.PositiveIntegerField(default=0)
+    # The start before the last move, so the meeting can say "rescheduled from …".
+    rescheduled_from = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,6 +231,13 @@ class Meeting(models.Model):
     @property
     def medium_label(self) -> str:
         return str(dict(Medium.choices).get(self.medium, self.medium))
+
+    @property
+    def status_label(self) -> str:
+        """The guide's words: a moved meeting reads "Rescheduled" until it happens."""
+        if self.status == MeetingStatus.SCHEDULED and self.rescheduled_from is not None:
+            return "Rescheduled"
+        return str(self.get_status_display())
 
 
 class DraftTemplate(models.Model):

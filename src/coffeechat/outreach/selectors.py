@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,6 +16,7 @@ from django.utils import timezone
 from coffeechat.accounts.models import AvailabilityWindow
 from coffeechat.accounts.services import profile_for
 from coffeechat.lib.businessdays import add_business_days, is_public_holiday
+from coffeechat.lib.ids import uuid_or_404
 from coffeechat.network.models import Contact
 from coffeechat.outreach import drafting
 from coffeechat.outreach.checks import CheckContext, CheckResult, Draft, checks_run
@@ -57,7 +57,7 @@ def calendar_list(owner: Any) -> QuerySet[Calendar]:
 
 def calendar_get_for_user(owner: Any, calendar_id: Any) -> Calendar:
     """The owner's calendar (with `busy_count`), or Http404 for anyone else's or none."""
-    calendar = calendar_list(owner).filter(uuid=_uuid_or_404(calendar_id, "calendar")).first()
+    calendar = calendar_list(owner).filter(uuid=uuid_or_404(calendar_id, "calendar")).first()
     if calendar is None:
         raise Http404("No such calendar.")
     return calendar
@@ -133,16 +133,10 @@ def busy_days(owner: Any, start: dt.datetime, days: int, tz: dt.tzinfo) -> list[
 # Reaching out ---------------------------------------------------------------------------
 
 
-def _uuid_or_404(value: Any, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(f"No such {what}.") from None
-
 
 def message_get_for_user(owner: Any, message_id: Any) -> Message:
     """The owner's message (with its contact), or Http404 for anyone else's or none."""
-    key = _uuid_or_404(message_id, "message")
+    key = uuid_or_404(message_id, "message")
     message = (
         Message.objects.select_related("contact", "contact__organization", "contact__referred_by")
         .filter(owner=owner, uuid=key)
@@ -154,7 +148,7 @@ def message_get_for_user(owner: Any, message_id: Any) -> Message:
 
 
 def meeting_get_for_user(owner: Any, meeting_id: Any) -> Meeting:
-    key = _uuid_or_404(meeting_id, "meeting")
+    key = uuid_or_404(meeting_id, "meeting")
     meeting = (
         Meeting.objects.select_related("contact", "contact__organization")
         .filter(owner=owner, uuid=key)

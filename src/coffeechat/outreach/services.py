@@ -869,9 +869,12 @@ def meeting_reschedule(
     """Move a meeting: the invite is re-issued with a higher SEQUENCE, same UID."""
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError("Only a scheduled meeting can be moved.")
+    previous = meeting.start
     meeting.start, meeting.end = _meeting_times(start, minutes or meeting.minutes)
+    if meeting.start != previous:
+        meeting.rescheduled_from = previous
     meeting.sequence += 1
-    meeting.save(update_fields=["start", "end", "sequence", "updated_at"])
+    meeting.save(update_fields=["start", "end", "sequence", "rescheduled_from", "updated_at"])
     return meeting
 
 
@@ -881,6 +884,20 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
+    return meeting
+
+
+def meeting_mark(*, meeting: Meeting, status: str, now: dt.datetime | None = None) -> Meeting:
+    """Done or no-show once it has started; back to scheduled to undo a wrong mark."""
+    now = now or timezone.now()
+    if status not in (MeetingStatus.DONE, MeetingStatus.NO_SHOW, MeetingStatus.SCHEDULED):
+        raise ValidationError({"status": ["Choose done, no_show or scheduled."]})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("This meeting was cancelled; schedule a new one instead.")
+    if status == MeetingStatus.NO_SHOW and meeting.start > now:
+        raise ValidationError("It has not started yet, so nobody has missed it.")
+    meeting.status = status
+    meeting.save(update_fields=["status", "updated_at"])
     return meeting
 
 

@@ -13,7 +13,6 @@ urlpatterns = [
     path("messages/<str:message_id>/send/", messages.message_send, name="message_send"),
     path("messages/<str:message_id>/times/", messages.message_times, name="message_times"),
     path("messages/<str:message_id>/delete/", messages.message_delete, name="message_delete"),
-    path("meetings/<str:meeting_id>/", replies.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_id>/cancel/", replies.meeting_cancel, name="meeting_cancel"),
     path("meetings/<str:meeting_id>/invite.ics", replies.meeting_invite, name="meeting_invite"),
     path(
