@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/contact_list.py
 	$(BIN)/python bench/import_linkedin.py
 	$(BIN)/python bench/outreach.py
+	$(BIN)/python bench/conversations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

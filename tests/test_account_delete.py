@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create, user_delete
 from coffeechat.cli import app
+from coffeechat.conversations import services as conversations
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact
 from coffeechat.outreach import services as outreach
@@ -94,7 +95,20 @@ def fill(user: Any) -> None:
     )
     request = outreach.message_draft(owner=user, contact=lee)
     outreach.message_send(message=request, channel="copy")
-    outreach.reply_record(owner=user, contact=lee, outcome="yes", start=start)
+    meeting = outreach.reply_record(owner=user, contact=lee, outcome="yes", start=start).meeting
+    assert meeting is not None
+    conversations.questions_builtin_ensure(owner=user)
+    own = conversations.question_create(owner=user, text="What surprised you?", tags="ux")
+    conversations.research_update(
+        contact=referrer, notes="Portal team", searched=True, organization_notes="Hospital"
+    )
+    conversations.research_link_add(owner=user, contact=referrer, url="https://acme.example/d")
+    conversations.plan_set(meeting=meeting, questions=[own])
+    conversations.note_add(meeting=meeting, kind="advice", text="Volunteer.", client_key="n1")
+    # Someone already on the list, so the account keeps its two people.
+    conversations.referral_add(meeting=meeting, name="Dana Reyes")
+    conversations.conversation_finish(meeting=meeting)
+    conversations.practice_answer_save(owner=user, prompt="Tell me about yourself.", answer="I…")
     user.groups.add(Group.objects.get_or_create(name="career centre staff")[0])
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
 
@@ -122,6 +136,9 @@ def test_the_fixture_makes_a_row_in_every_model_a_user_owns(two_full_accounts):
         "outreach.Reply",
         "accounts.AvailabilityWindow",
         "auth.User_groups",
+        "conversations.PlannedQuestion",
+        "conversations.Referral",
+        "conversations.Conversation",
     } <= labels
 
 

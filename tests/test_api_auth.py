@@ -191,8 +191,27 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/messages/{message_id}/sent",
         "/api/v1/messages/{message_id}/times",
         "/api/v1/outreach/queue",
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}",
+        "/api/v1/meetings/{meeting_id}/ics",
+        "/api/v1/meetings/{meeting_id}/prep",
+        "/api/v1/meetings/{meeting_id}/plan",
+        "/api/v1/meetings/{meeting_id}/start",
+        "/api/v1/meetings/{meeting_id}/finish",
+        "/api/v1/meetings/{meeting_id}/notes",
+        "/api/v1/meetings/{meeting_id}/referrals",
+        "/api/v1/plan/{item_id}",
+        "/api/v1/notes/{note_id}",
+        "/api/v1/questions",
+        "/api/v1/questions/{question_id}",
+        "/api/v1/contacts/{contact_id}/research",
+        "/api/v1/contacts/{contact_id}/research/links",
+        "/api/v1/research/links/{link_id}",
     }
     assert set(schema["paths"]["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}
+    assert set(schema["paths"]["/api/v1/meetings/{meeting_id}/plan"]) == {"get", "put", "post"}
+    ics = schema["paths"]["/api/v1/meetings/{meeting_id}/ics"]["get"]["responses"]["200"]
+    assert set(ics["content"]) == {"text/calendar"}
     schemes = schema["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
 

@@ -7,15 +7,18 @@ from django.contrib.auth import get_user_model
 from typer.testing import CliRunner
 
 from coffeechat.cli import app
+from coffeechat.conversations import demo as conversations_demo
 from coffeechat.lib.text import fold
 from coffeechat.network.demo import DEMO_CONTACT_COUNT, DEMO_PASSWORD, demo_network_create
 from coffeechat.network.models import Contact, Organization, Source
 from coffeechat.network.selectors import ContactFilters, contact_list
-from coffeechat.outreach.demo import PEOPLE_REFERRED
+from coffeechat.outreach import demo as outreach_demo
 from tests.factories import make_contact
 
-# The network demo's people, and those the outreach demo's replies referred the student to.
-DEMO_PEOPLE = DEMO_CONTACT_COUNT + PEOPLE_REFERRED
+# The network demo's people, and those a reply and a conversation referred the student to.
+DEMO_PEOPLE = (
+    DEMO_CONTACT_COUNT + outreach_demo.PEOPLE_REFERRED + conversations_demo.PEOPLE_REFERRED
+)
 
 
 def run(*args: str, input: str | None = None) -> Any:

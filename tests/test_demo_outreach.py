@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from coffeechat.accounts.models import AvailabilityWindow
 from coffeechat.cli import app
+from coffeechat.conversations.demo import MEETINGS_ADDED
 from coffeechat.lib.businessdays import business_day_before, business_days_between, is_business_day
 from coffeechat.network.demo import DEMO_PASSWORD, demo_network_create, demo_user_create
 from coffeechat.network.models import Contact
@@ -202,7 +203,8 @@ def test_the_demo_command_builds_the_outreach_for_today(db: Any) -> None:
         "Ethan Brown": Step.NUDGE,
         "Nadia Petrova": Step.STOP,
     }
-    assert len(queue.scheduled) == 1
+    # The yes's meeting, and the conversations demo's practice run before it.
+    assert [m.contact.name for m in queue.scheduled if not m.contact.practice] == ["Grace Liu"]
     shown = json.loads(run("outreach", "--user", "demo", "--json").stdout)
     assert {row["name"] for row in shown["waiting"] if row["due"]} == {"David Park", "Ethan Brown"}
 
@@ -221,4 +223,4 @@ def test_the_demo_command_twice_changes_nothing_and_reset_starts_over(db: Any) -
     assert again.pk != first.pk
     assert not Message.objects.filter(owner_id=first.pk).exists()
     assert Message.objects.filter(owner=again).count() == counts[0]
-    assert Meeting.objects.filter(owner=again).count() == 1
+    assert Meeting.objects.filter(owner=again).count() == 1 + MEETINGS_ADDED

@@ -16,6 +16,19 @@ from hypothesis import strategies as st
 
 from coffeechat.accounts.models import AvailabilityWindow, Profile
 from coffeechat.accounts.services import api_token_create, profile_update
+from coffeechat.conversations import services as conversations
+from coffeechat.conversations.bank import BUILT_IN_QUESTIONS
+from coffeechat.conversations.models import (
+    Conversation,
+    Note,
+    OrganizationResearch,
+    PlannedQuestion,
+    PracticeAnswer,
+    Question,
+    Referral,
+    Research,
+    ResearchLink,
+)
 from coffeechat.interchange import json_backup, json_restore
 from coffeechat.lib.text import squeeze
 from coffeechat.network.demo import DEMO_CONTACT_COUNT, ORGANIZATIONS, demo_network_create
@@ -47,7 +60,11 @@ def restore(owner: Any, text: str) -> dict[str, int]:
     return json_restore.restore(owner, io.StringIO(text))
 
 
-OWNED = (Contact, Organization, Tag, Calendar, BusyInterval, DraftTemplate, Message, Reply, Meeting)
+OWNED = (
+    *(Contact, Organization, Tag, Calendar, BusyInterval, DraftTemplate, Message, Reply, Meeting),
+    *(Question, Research, OrganizationResearch, ResearchLink, PlannedQuestion, Note, Referral),
+    *(Conversation, PracticeAnswer),
+)
 
 
 def rows(owner: Any) -> tuple[int, ...]:
@@ -119,6 +136,87 @@ def reach_out(owner: Any, settings: Any) -> None:
     )
 
 
+TALKED = dt.datetime(2026, 10, 20, 12, 30, tzinfo=CHICAGO)
+
+
+def prepare_and_talk(owner: Any) -> None:
+    """Prepare and talk in every state, through the services: a bank with hidden, reworded
+    and own questions, research, a plan for the coming meeting, a finished conversation with
+    notes and referrals (one sent twice), and practice answers."""
+    people = {c.name: c for c in Contact.objects.filter(owner=owner).select_related("organization")}
+    conversations.questions_builtin_ensure(owner=owner)
+    bank = {q.builtin_key: q for q in Question.objects.filter(owner=owner)}
+    conversations.question_update(question=bank["tiara-trends"], hidden=True)
+    conversations.question_update(
+        question=bank["guide-path"], text="How did you end up in health UX?", tags="ux, path"
+    )
+    own = conversations.question_create(
+        owner=owner, text="What does a research week look like? 📋", tiara="insights", tags="ux"
+    )
+    gone = conversations.question_create(owner=owner, text="Soon deleted")
+
+    okafor, greg = people["Amara Okafor"], people["Greg Olsen"]
+    conversations.research_update(
+        contact=okafor,
+        notes="Leads research for the patient portal.",
+        searched=True,
+        organization_notes="Hospital system — 病院.",
+        website_read=True,
+        now=TALKED - dt.timedelta(days=2),
+    )
+    conversations.research_update(contact=greg, linkedin_read=True, now=TALKED)
+    conversations.research_link_add(
+        owner=owner, contact=okafor, url="https://www.linkedin.com/in/amara", title="LinkedIn"
+    )
+    conversations.research_link_add(
+        owner=owner, organization=okafor.organization, url="https://news.example/portal"
+    )
+
+    # The coming meeting (Greg's): a plan, one of whose questions has left the bank since.
+    upcoming = Meeting.objects.get(owner=owner, contact=greg)
+    conversations.plan_set(meeting=upcoming, questions=[bank["guide-skills"], own, gone])
+    conversations.question_delete(question=gone)
+
+    met = outreach.meeting_schedule(
+        owner=owner, contact=okafor, start=TALKED, minutes=30, medium="in_person"
+    )
+    conversations.conversation_start(meeting=met, now=TALKED)
+    plan = conversations.plan_set(
+        meeting=met, questions=[bank["guide-path"], bank["guide-typical-day"], own]
+    )
+    for item, state, note in zip(
+        plan, ["asked", "answered_early", "skipped"], ["Nurse first, then UX.", "", ""], strict=True
+    ):
+        conversations.plan_mark(item=item, state=state, note=note)
+    follow_up = conversations.plan_add(
+        meeting=met, text="Which volunteer programs?", follow_up=True
+    )
+    conversations.plan_mark(item=follow_up, state="asked", note="Patient council.")
+    conversations.plan_move(item=follow_up, by=-1)
+    for kind, text, key in [
+        ("advice", "Volunteer as a note-taker.", "note-1"),
+        ("resource", "Just Enough Research — https://abookapart.com/", ""),
+        ("idea", "A project on reminders?", ""),
+        ("asked_me", "Why health care?", "note-4"),
+        ("note", "Hiring an intern next summer.", ""),
+    ]:
+        conversations.note_add(meeting=met, kind=kind, text=text, client_key=key)
+    conversations.note_add(meeting=met, kind="advice", text="resent", client_key="note-1")
+    advice = Note.objects.get(owner=owner, client_key="note-1")
+    conversations.note_update(note=advice, acted_on=True, now=TALKED + dt.timedelta(days=3))
+    conversations.referral_add(
+        meeting=met, name="Priyanka Desai", organization_name="Lakeshore Health", client_key="r-1"
+    )
+    conversations.referral_add(meeting=met, name="Priyanka Desai", client_key="r-1")  # resent
+    conversations.referral_add(meeting=met, name="Zoë Laurent")  # already on the list
+    conversations.conversation_finish(meeting=met, now=TALKED + dt.timedelta(minutes=35))
+
+    conversations.practice_answer_save(
+        owner=owner, prompt="Tell me a little about yourself.", answer="I'm Alice…"
+    )
+    conversations.practice_answer_save(owner=owner, prompt="Why health care?", answer="")
+
+
 @pytest.fixture
 def rich(alice: Any, settings: Any) -> Any:
     """The demo network plus the awkward cases: forward referrals, ties, unused rows."""
@@ -168,6 +266,7 @@ def rich(alice: Any, settings: Any) -> Any:
             summary=summary,
         )
     reach_out(alice, settings)
+    prepare_and_talk(alice)
     return alice
 
 
@@ -177,14 +276,25 @@ def test_export_restore_export_gives_the_same_bytes(rich, bob):
     assert counts == {
         "organizations": len(ORGANIZATIONS) + 1,
         "tags": Tag.objects.filter(owner=rich).count(),
-        "contacts": DEMO_CONTACT_COUNT + 3,  # the twins, and the person a reply referred
+        # The twins, the person a reply referred, and the one a conversation did.
+        "contacts": DEMO_CONTACT_COUNT + 4,
         "calendars": 2,
         "busy_intervals": 3,
         "availability_windows": 2,
         "templates": 2,
         "messages": 6,  # three requests, a confirmation, a "who else", the referral's request
         "replies": 3,
-        "meetings": 1,
+        "meetings": 2,
+        "questions": len(BUILT_IN_QUESTIONS) + 1,  # and the own one deleted
+        "research": 2,
+        "organization_research": 2,  # made with the research on someone who works there
+        "research_links": 2,
+        "plans": 2,
+        "planned_questions": 7,
+        "notes": 5,
+        "referrals": 2,
+        "conversations": 1,
+        "practice_answers": 2,
     }
     assert rows(bob) == rows(rich)
     assert backup(bob) == text
@@ -243,15 +353,6 @@ def test_restore_keeps_every_field_and_link(rich, bob):
 def test_restore_keeps_reach_out_rows_and_their_links(rich, bob):
     restore(bob, backup(rich))
 
-    def stored(model: type[Any]) -> list[str]:
-        # Every field but ids and links (compared through what they link to): a field added
-        # to the model and forgotten by the backup fails here.
-        return [
-            f.name
-            for f in model._meta.concrete_fields
-            if not f.is_relation and f.name not in ("id", "uuid")
-        ]
-
     def reach_out_of(owner: Any) -> list[list[Any]]:
         found = [
             Message.objects.filter(owner=owner).values_list("contact__name", *stored(Message)),
@@ -272,8 +373,9 @@ def test_restore_keeps_reach_out_rows_and_their_links(rich, bob):
     profile = Profile.objects.get(user=bob)
     assert (profile.country, profile.buffer_minutes, profile.lead_business_days) == ("US", 10, 1)
     assert profile.horizon_days == 21
-    meeting = Meeting.objects.get(owner=bob)
+    meeting = Meeting.objects.get(owner=bob, reply__isnull=False)
     assert meeting.sequence == 1 and meeting.location == "https://meet.example/greg"
+    assert meeting.rescheduled_from is not None and meeting.status_label == "Rescheduled"
     assert meeting.contact.owner == bob and meeting.contact.name == "Greg Olsen"
     assert meeting.reply is not None and meeting.reply.contact == meeting.contact
     request = meeting.reply.message
@@ -287,15 +389,101 @@ def test_restore_keeps_reach_out_rows_and_their_links(rich, bob):
     assert priya is not None and priya.owner == bob and priya.referred_by == referral.contact
     assert Message.objects.get(owner=bob, contact=priya).sent_at is None  # a draft
     # New rows, not Alice's: UUIDs (the invite's UID) are not kept (docs/backup-format.md).
-    assert meeting.uuid != Meeting.objects.get(owner=rich).uuid
+    assert meeting.uuid != Meeting.objects.get(owner=rich, reply__isnull=False).uuid
+
+
+def stored(model: type[Any]) -> list[str]:
+    # Every field but ids and links (compared through what they link to): a field added
+    # to the model and forgotten by the backup fails here.
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.is_relation and f.name not in ("id", "uuid")
+    ]
+
+
+def prepare_and_talk_of(owner: Any) -> list[list[Any]]:
+    meeting = ("meeting__contact__name", "meeting__start")
+    found = [
+        Question.objects.filter(owner=owner).values_list(*stored(Question)),
+        Research.objects.filter(owner=owner).values_list("contact__name", *stored(Research)),
+        OrganizationResearch.objects.filter(owner=owner).values_list(
+            "organization__name", *stored(OrganizationResearch)
+        ),
+        ResearchLink.objects.filter(owner=owner).values_list(
+            "contact__name", "organization__name", *stored(ResearchLink)
+        ),
+        PlannedQuestion.objects.filter(owner=owner).values_list(
+            *meeting, "question__text", "question__builtin_key", *stored(PlannedQuestion)
+        ),
+        Note.objects.filter(owner=owner).values_list(*meeting, *stored(Note)),
+        Referral.objects.filter(owner=owner).values_list(
+            *meeting, "contact__name", "contact__referred_by__name", *stored(Referral)
+        ),
+        Conversation.objects.filter(owner=owner).values_list(
+            *meeting, "meeting__status", *stored(Conversation)
+        ),
+        PracticeAnswer.objects.filter(owner=owner).values_list(*stored(PracticeAnswer)),
+    ]
+    return [sorted(rows, key=repr) for rows in found]
+
+
+def test_restore_keeps_prepare_and_talk_rows_and_their_links(rich, bob):
+    restore(bob, backup(rich))
+
+    assert prepare_and_talk_of(bob) == prepare_and_talk_of(rich)
+    assert all(prepare_and_talk_of(bob))
+    bank = {q.builtin_key: q for q in Question.objects.filter(owner=bob) if q.builtin_key}
+    assert bank["tiara-trends"].hidden
+    assert (bank["guide-path"].text, bank["guide-path"].tags) == (
+        "How did you end up in health UX?",
+        "ux,path",
+    )
+    assert conversations.questions_builtin_ensure(owner=bob) == 0  # nothing missing
+    okafor = Contact.objects.get(owner=bob, name="Amara Okafor")
+    met = Meeting.objects.get(owner=bob, contact=okafor)
+    assert met.status == "done" and met.conversation.finished_at is not None
+    plan = list(PlannedQuestion.objects.filter(meeting=met))
+    assert [(p.state, p.follow_up) for p in plan] == [
+        ("asked", False),
+        ("answered_early", False),
+        ("asked", True),  # a follow-up, moved up during the conversation
+        ("skipped", False),
+    ]
+    assert plan[0].question == bank["guide-path"] and plan[2].question is None
+    greg_plan = PlannedQuestion.objects.filter(meeting__contact__name="Greg Olsen", owner=bob)
+    assert [(p.text, p.question_id is None) for p in greg_plan][-1] == ("Soon deleted", True)
+    # Referred people are bob's own contacts, referred by the person he met.
+    referred = [r.contact for r in Referral.objects.filter(meeting=met)]
+    assert [c.name for c in referred] == ["Priyanka Desai", "Zoë Laurent"]
+    assert all(c.owner == bob for c in referred)
+    assert referred[0].referred_by == okafor
+    # The keys live mode sends keep working: a capture resent after the restore is not doubled.
+    note, created = conversations.note_add(meeting=met, text="again", client_key="note-4")
+    assert not created and note.text == "Why health care?"
+    _, created = conversations.referral_add(meeting=met, name="Priyanka Desai", client_key="r-1")
+    assert not created
+    advice = Note.objects.get(owner=bob, client_key="note-1")
+    assert advice.acted_on_at == TALKED + dt.timedelta(days=3)
+    links = ResearchLink.objects.filter(owner=bob)
+    assert {(link.contact_id is None, link.organization_id is None) for link in links} == {
+        (False, True),
+        (True, False),
+    }
+    assert all(link.organization is None or link.organization.owner == bob for link in links)
 
 
 def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
     text = backup(rich)
     data = json.loads(text)
     sections = ["format", "version", "profile", "organizations", "tags", "contacts", "calendars"]
-    assert list(data) == [*sections, "availability", "templates", "messages", "replies", "meetings"]
-    assert (data["format"], data["version"]) == ("coffeechat-backup", 2)
+    reach_out = ["availability", "templates", "messages", "replies", "meetings"]
+    prepare_and_talk = [
+        *("questions", "research", "organization_research", "research_links", "plans"),
+        *("notes", "referrals", "conversations", "practice_answers"),
+    ]
+    assert list(data) == [*sections, *reach_out, *prepare_and_talk]
+    assert (data["format"], data["version"]) == ("coffeechat-backup", 3)
     assert "user" not in data["profile"] and "id" not in data["profile"]
     lina = next(c for c in data["contacts"] if c["name"] == "李娜")
     assert lina["organization"].startswith("org-")
@@ -303,8 +491,19 @@ def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
     assert '"李娜"' in text  # written as UTF-8, not \\u escapes
     for contact in Contact.objects.filter(owner=rich)[:5]:
         assert str(contact.uuid) not in text
-    for model in (Message, Reply, Meeting):
+    for model in (Message, Reply, Meeting, Question, ResearchLink, PlannedQuestion, Note):
         assert all(str(uuid) not in text for uuid in model.objects.values_list("uuid", flat=True))
+    # Links between records are keys local to the document, as everywhere else in it.
+    (plan,) = [p for p in data["plans"] if len(p["questions"]) == 4]
+    assert plan["meeting"] == "meeting-2"
+    own = f"question-{len(BUILT_IN_QUESTIONS) + 1}"  # after the built-in ones, copied first
+    assert [q["question"] for q in plan["questions"]][2:] == [None, own]
+    referral = data["referrals"][0]
+    assert (referral["meeting"], referral["client_key"]) == ("meeting-2", "r-1")
+    okafor = next(c for c in data["contacts"] if c["name"] == "Amara Okafor")
+    assert data["meetings"][1]["contact"] == okafor["key"]
+    builtin = next(q for q in data["questions"] if q["builtin_key"] == "tiara-trends")
+    assert builtin["hidden"] is True
     assert rich.password not in text
     assert "laptop script" not in text and "cc_" not in text
     assert [o["key"] for o in data["organizations"]][:2] == ["org-1", "org-2"]
@@ -356,7 +555,7 @@ def document(**sections: Any) -> str:
     """A small valid document with one record of each kind; `sections` replace its own."""
     data: dict[str, Any] = {
         "format": "coffeechat-backup",
-        "version": 2,
+        "version": 3,
         "profile": {"display_name": "Sam", "country": "CA"},
         "organizations": [{"key": "org-1", "name": "Acme Health"}],
         "tags": [{"name": "ux"}],
@@ -403,6 +602,37 @@ def document(**sections: Any) -> str:
                 **{"start": EARLY, "end": LATE, "medium": "video", "sequence": 1},
             }
         ],
+        "questions": [
+            {
+                "key": "question-1",
+                "text": "What is a typical day like in your job?",
+                "builtin_key": "guide-typical-day",
+                "tiara": "insights",
+                "hidden": True,
+            },
+            {"key": "question-2", "text": "How did you start?", "tags": "ux,path"},
+        ],
+        "research": [{"contact": "contact-1", "notes": "Portal team.", "searched_at": EARLY}],
+        "organization_research": [{"organization": "org-1", "website_read_at": LATE}],
+        "research_links": [
+            {"contact": "contact-1", "kind": "linkedin", "url": "https://linkedin.com/in/d"},
+            {"organization": "org-1", "url": "https://acme.example", "title": "Acme"},
+        ],
+        "plans": [
+            {
+                "meeting": "meeting-1",
+                "questions": [
+                    {"question": "question-2", "text": "How did you start?", "state": "asked"},
+                    {"text": "Which team?", "position": 1, "follow_up": True, "note": "Portal"},
+                ],
+            }
+        ],
+        "notes": [
+            {"meeting": "meeting-1", "kind": "advice", "text": "Volunteer.", "client_key": "n-1"}
+        ],
+        "referrals": [{"meeting": "meeting-1", "contact": "contact-2", "client_key": "r-1"}],
+        "conversations": [{"meeting": "meeting-1", "started_at": EARLY, "finished_at": LATE}],
+        "practice_answers": [{"prompt": "Tell me about yourself.", "answer": "I study UX."}],
     }
     data.update(sections)
     return json.dumps(data, ensure_ascii=False)
@@ -510,8 +740,8 @@ BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
         "“source_url”: Use the calendar's web address",
     ),
     "huge number": ('{"version": ' + "9" * 5000 + "}", "cannot be read"),
+    "version 4": (changed(lambda d: d.update(version=4)), "reads up to version 3"),
     # Version 2: profile settings for the slot finder, and Reach out.
-    "version 3": (changed(lambda d: d.update(version=3)), "reads up to version 2"),
     "profile country": (
         changed(lambda d: d["profile"].update(country="ZZ")),
         "profile: “country” “ZZ” is not a country code Coffeechat knows",
@@ -693,6 +923,222 @@ BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
     ),
     "meeting no contact": (drop("meetings", "contact"), "meetings #1: needs a “contact”"),
     "meeting NUL": (edit("meetings", location="\x00"), "meetings #1 › location: contains a NUL"),
+    "meeting moved from a naive time": (
+        edit("meetings", rescheduled_from=NAIVE),
+        "meetings #1: “rescheduled_from” must be a date and time with its offset",
+    ),
+    # Version 3: Prepare and talk.
+    "questions object": (document(questions={}), "“questions”: must be a list"),
+    "question a string": (document(questions=["Why?"]), "questions #1: must be an object"),
+    "question empty": (
+        edit("questions", 1, text=""),
+        "questions #2: “text”: This field cannot be blank.",
+    ),
+    "question only spaces": (
+        edit("questions", 1, text="   "),
+        "questions #2: “text” cannot be only spaces",
+    ),
+    "question too long": (
+        edit("questions", text="x" * 501),
+        "questions #1: “text”: Ensure this value has at most 500 characters",
+    ),
+    "question tiara": (
+        edit("questions", tiara="gossip"),
+        "questions #1: “tiara”: Value 'gossip' is not a valid choice.",
+    ),
+    "question hidden text": (
+        edit("questions", hidden="yes"),
+        "questions #1: “hidden” must be true or false",
+    ),
+    "question position": (
+        edit("questions", position=-1),
+        "questions #1: “position”: Ensure this value is greater than or equal to 0.",
+    ),
+    "question tags untidy": (
+        edit("questions", 1, tags="UX, path"),
+        "questions #2: “tags” must be lower-case names separated by commas",
+    ),
+    "question tag twice": (
+        edit("questions", 1, tags="ux,ux"),
+        "questions #2: “tags” must be lower-case names separated by commas",
+    ),
+    "question no key": (drop("questions", "key"), "questions #1: needs a “key”"),
+    "question key twice": (
+        edit("questions", 1, key="question-1"),
+        "questions #2: the key “question-1” is used twice",
+    ),
+    "built-in question twice": (
+        changed(lambda d: d["questions"].append({**d["questions"][0], "key": "question-3"})),
+        "questions #3: the built-in question “guide-typical-day” is listed twice",
+    ),
+    "question bank too big": (
+        document(questions=[{"key": f"q{n}", "text": "Why?"} for n in range(501)]),
+        "“questions”: a question bank holds at most 500",
+    ),
+    "research no contact": (
+        drop("research", "contact"),
+        "research #1: needs a “contact” (the key of one of “contacts”)",
+    ),
+    "research of an organization": (
+        edit("research", contact="org-1"),
+        "research #1: “contact” points at “org-1”, which is not in the backup's “contacts”",
+    ),
+    "research twice": (twice("research"), "research #2: this contact's research is listed twice"),
+    "research naive time": (
+        edit("research", searched_at=NAIVE),
+        "research #1: “searched_at” must be a date and time with its offset",
+    ),
+    "research too long": (
+        edit("research", notes="x" * 20_001),
+        "research #1: “notes”: Ensure this value has at most 20000 characters",
+    ),
+    "organization research no organization": (
+        drop("organization_research", "organization"),
+        "organization_research #1: needs an “organization” (the key of one of “organizations”)",
+    ),
+    "organization research of a contact": (
+        edit("organization_research", organization="contact-1"),
+        "organization_research #1: “organization” points at “contact-1”, which is not in the",
+    ),
+    "organization research twice": (
+        twice("organization_research"),
+        "organization_research #2: this organization's research is listed twice",
+    ),
+    "link about both": (
+        edit("research_links", organization="org-1"),
+        "research_links #1: needs a “contact” or an “organization” (one of the two)",
+    ),
+    "link about nobody": (
+        drop("research_links", "contact"),
+        "research_links #1: needs a “contact” or an “organization” (one of the two)",
+    ),
+    "link script": (
+        edit("research_links", url="javascript:alert(1)"),
+        "research_links #1: “url”: Enter a web address starting with http:// or https://.",
+    ),
+    "link kind": (
+        edit("research_links", kind="gossip"),
+        "research_links #1: “kind”: Value 'gossip' is not a valid choice.",
+    ),
+    "link to nobody in the backup": (
+        edit("research_links", 1, organization="org-9"),
+        "research_links #2: “organization” points at “org-9”, which is not in the backup's",
+    ),
+    "plans object": (document(plans={}), "“plans”: must be a list"),
+    "plan no meeting": (
+        drop("plans", "meeting"),
+        "plans #1: needs a “meeting” (the key of one of “meetings”)",
+    ),
+    "plan of a reply": (
+        edit("plans", meeting="reply-1"),
+        "plans #1: “meeting” points at “reply-1”, which is not in the backup's “meetings”",
+    ),
+    "plan by the invite's UID": (
+        edit("plans", meeting="meeting-1@coffeechat"),
+        "plans #1: “meeting” points at “meeting-1@coffeechat”, which is not in the backup's",
+    ),
+    "plan twice": (twice("plans"), "plans #2: this meeting's plan is listed twice"),
+    "plan questions object": (
+        edit("plans", questions={}),
+        "plans #1: “questions” must be a list",
+    ),
+    "plan too long": (
+        edit("plans", questions=[{"text": f"Q{n}"} for n in range(41)]),
+        "plans #1: a plan holds at most 40 questions",
+    ),
+    "planned a string": (
+        edit("plans", questions=["Why?"]),
+        "plans #1 questions #1: must be an object",
+    ),
+    "planned state": (
+        changed(lambda d: d["plans"][0]["questions"][0].update(state="maybe")),
+        "plans #1 questions #1: “state”: Value 'maybe' is not a valid choice.",
+    ),
+    "planned no text": (
+        changed(lambda d: d["plans"][0]["questions"][1].pop("text")),
+        "plans #1 questions #2: “text”: This field cannot be blank.",
+    ),
+    "planned follow-up text": (
+        changed(lambda d: d["plans"][0]["questions"][1].update(follow_up="yes")),
+        "plans #1 questions #2: “follow_up” must be true or false",
+    ),
+    "planned note too long": (
+        changed(lambda d: d["plans"][0]["questions"][1].update(note="x" * 5001)),
+        "plans #1 questions #2: “note”: Ensure this value has at most 5000 characters",
+    ),
+    "planned question missing": (
+        changed(lambda d: d["plans"][0]["questions"][0].update(question="question-9")),
+        "plans #1 questions #1: “question” points at “question-9”, which is not in the backup's",
+    ),
+    "planned question twice": (
+        changed(lambda d: d["plans"][0]["questions"].append(d["plans"][0]["questions"][0])),
+        "plans #1 questions #3: this question is on the plan twice",
+    ),
+    "notes object": (document(notes={}), "“notes”: must be a list"),
+    "note kind": (
+        edit("notes", kind="gossip"),
+        "notes #1: “kind”: Value 'gossip' is not a valid choice.",
+    ),
+    "note empty": (edit("notes", text=""), "notes #1: “text”: This field cannot be blank."),
+    "note too long": (
+        edit("notes", text="x" * 5001),
+        "notes #1: “text”: Ensure this value has at most 5000 characters",
+    ),
+    "note NUL": (edit("notes", text="a\x00b"), "notes #1 › text: contains a NUL"),
+    "note no meeting": (drop("notes", "meeting"), "notes #1: needs a “meeting”"),
+    "note client key": (
+        edit("notes", client_key="not a key"),
+        "notes #1: “client_key” must be up to 64 letters, digits, - or _",
+    ),
+    "note sent twice": (
+        twice("notes"),
+        "notes #2: this “client_key” is already another's of the same meeting",
+    ),
+    "note acted on naive": (
+        edit("notes", acted_on_at=NAIVE),
+        "notes #1: “acted_on_at” must be a date and time with its offset",
+    ),
+    "referral no contact": (
+        drop("referrals", "contact"),
+        "referrals #1: needs a “contact” (the key of one of “contacts”)",
+    ),
+    "referral no meeting": (drop("referrals", "meeting"), "referrals #1: needs a “meeting”"),
+    "referral to a message": (
+        edit("referrals", meeting="message-1"),
+        "referrals #1: “meeting” points at “message-1”, which is not in the backup's “meetings”",
+    ),
+    "referral of the person met": (
+        edit("referrals", contact="contact-1"),
+        "referrals #1: “contact” is the person the meeting is with",
+    ),
+    "referral sent twice": (
+        twice("referrals"),
+        "referrals #2: this “client_key” is already another's of the same meeting",
+    ),
+    "conversation twice": (
+        twice("conversations"),
+        "conversations #2: this meeting's conversation is listed twice",
+    ),
+    "conversation naive": (
+        edit("conversations", finished_at=NAIVE),
+        "conversations #1: “finished_at” must be a date and time with its offset",
+    ),
+    "conversation no meeting": (
+        drop("conversations", "meeting"),
+        "conversations #1: needs a “meeting”",
+    ),
+    "practice prompt twice": (
+        twice("practice_answers"),
+        "practice_answers #2: this “prompt” is listed twice",
+    ),
+    "practice prompt empty": (
+        edit("practice_answers", prompt=""),
+        "practice_answers #1: “prompt”: This field cannot be blank.",
+    ),
+    "practice answer too long": (
+        edit("practice_answers", answer="x" * 5001),
+        "practice_answers #1: “answer”: Ensure this value has at most 5000 characters",
+    ),
 }
 
 
@@ -796,6 +1242,31 @@ def test_the_small_document_restores_with_every_link(bob):
     assert (window.weekday, window.start, window.end) == (1, dt.time(9), dt.time(12))
     assert DraftTemplate.objects.get(owner=bob).body == "Hi {first_name}"
     assert Profile.objects.get(user=bob).country == "CA"
+    # Prepare and talk, each row linked to bob's own rows.
+    typical, own = Question.objects.filter(owner=bob).order_by("pk")
+    assert (typical.builtin_key, typical.hidden, own.builtin_key) == ("guide-typical-day", True, "")
+    assert own.tag_list == ["ux", "path"]
+    research = Research.objects.get(owner=bob)
+    assert research.contact == dana and research.linkedin_read_at is None
+    assert OrganizationResearch.objects.get(owner=bob).organization == dana.organization
+    links = ResearchLink.objects.filter(owner=bob).order_by("pk")
+    assert [(link.contact, link.organization, link.kind) for link in links] == [
+        (dana, None, "linkedin"),
+        (None, dana.organization, "other"),
+    ]
+    plan = list(PlannedQuestion.objects.filter(meeting=meeting))
+    assert [(p.question, p.state, p.follow_up) for p in plan] == [
+        (own, "asked", False),
+        (None, "planned", True),
+    ]
+    note = Note.objects.get(meeting=meeting)
+    assert (note.kind, note.client_key, note.acted_on_at) == ("advice", "n-1", None)
+    referral = Referral.objects.get(meeting=meeting)
+    assert (referral.contact.name, referral.client_key) == ("Lee Park", "r-1")
+    conversation = Conversation.objects.get(meeting=meeting)
+    assert conversation.started_at < conversation.finished_at
+    assert PracticeAnswer.objects.get(owner=bob).answer == "I study UX."
+    assert counts["planned_questions"] == 2 and counts["plans"] == 1
 
 
 def bob_sets_up_reach_out(bob: Any) -> None:
@@ -818,15 +1289,81 @@ def test_a_version_1_backup_still_restores_and_keeps_the_accounts_availability(r
     bob_sets_up_reach_out(bob)
     before = bobs_settings(bob)
     counts = restore(bob, json.dumps(data))
-    assert counts["contacts"] == DEMO_CONTACT_COUNT + 3
+    assert counts["contacts"] == DEMO_CONTACT_COUNT + 4
     assert [counts[n] for n in ("availability_windows", "templates", "messages")] == [0, 0, 0]
-    assert Contact.objects.filter(owner=bob).count() == DEMO_CONTACT_COUNT + 3
+    assert counts["notes"] == counts["questions"] == 0  # version 3 sections are not read
+    assert Contact.objects.filter(owner=bob).count() == DEMO_CONTACT_COUNT + 4
     assert not Message.objects.filter(owner=bob).exists()
+    assert not Note.objects.filter(owner=bob).exists()
     assert bobs_settings(bob) == before
     assert Profile.objects.get(user=bob).country == "US"  # a profile key, in version 1 too
 
 
-def test_a_version_2_backup_replaces_the_accounts_availability_and_wording(rich, bob):
+def bob_prepares(bob: Any) -> None:
+    """What an account may hold before anyone is on its list: a bank and practice answers."""
+    conversations.questions_builtin_ensure(owner=bob)
+    conversations.question_update(
+        question=Question.objects.get(owner=bob, builtin_key="guide-path"), hidden=True
+    )
+    conversations.question_create(owner=bob, text="Bob's own question")
+    conversations.practice_answer_save(
+        owner=bob, prompt="Tell me a little about yourself.", answer="Bob's answer"
+    )
+
+
+def bobs_preparation(bob: Any) -> tuple[Any, ...]:
+    return (
+        sorted(Question.objects.filter(owner=bob).values_list("builtin_key", "text", "hidden")),
+        list(PracticeAnswer.objects.filter(owner=bob).values_list("prompt", "answer")),
+    )
+
+
+def test_a_version_2_backup_still_restores_and_keeps_the_accounts_question_bank(rich, bob):
+    data = json.loads(backup(rich))
+    data["version"] = 2  # its version 3 sections are ignored, as a version 2 reader did
+    bob_prepares(bob)
+    before = bobs_preparation(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["meetings"] == 2 and counts["messages"] == 6
+    assert counts["notes"] == counts["questions"] == counts["planned_questions"] == 0
+    assert Meeting.objects.filter(owner=bob).count() == 2
+    for model in (Research, ResearchLink, PlannedQuestion, Note, Referral, Conversation):
+        assert not model.objects.filter(owner=bob).exists(), model.__name__
+    assert bobs_preparation(bob) == before
+    # A version 2 document had no place for the people a conversation suggested yet, but
+    # they are contacts: they come back, only the referral rows linking them do not.
+    assert Contact.objects.filter(owner=bob, name="Priyanka Desai").exists()
+
+
+def test_a_version_3_backup_replaces_the_accounts_question_bank_and_practice_answers(rich, bob):
+    bob_prepares(bob)
+    text = backup(rich)
+    restore(bob, text)
+    assert bobs_preparation(bob) == bobs_preparation(rich)
+    assert not Question.objects.filter(owner=bob, text="Bob's own question").exists()
+    assert backup(bob) == text
+
+
+def test_a_version_3_document_may_leave_out_the_prepare_and_talk_sections(bob):
+    data = json.loads(document())
+    for name in json_backup.CONVERSATION_SECTIONS:
+        del data[name]
+    bob_prepares(bob)
+    before = bobs_preparation(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["meetings"] == 1 and counts["questions"] == counts["notes"] == 0
+    assert bobs_preparation(bob) == before
+
+
+def test_a_refused_backup_leaves_the_accounts_question_bank(bob):
+    bob_prepares(bob)
+    before = bobs_preparation(bob)
+    with pytest.raises(ValidationError, match="practice_answers #1"):
+        restore(bob, edit("practice_answers", prompt=""))
+    assert bobs_preparation(bob) == before
+
+
+def test_a_newer_backup_replaces_the_accounts_availability_and_wording(rich, bob):
     bob_sets_up_reach_out(bob)
     text = backup(rich)
     restore(bob, text)
@@ -847,6 +1384,7 @@ def test_a_version_2_document_may_leave_out_the_reach_out_sections(bob):
     data = json.loads(document())
     for name in ("availability", "templates", "messages", "replies", "meetings"):
         del data[name]
+    data["version"] = 2  # whose plans, notes… point at meetings: not read from version 2
     bob_sets_up_reach_out(bob)
     before = bobs_settings(bob)
     counts = restore(bob, json.dumps(data))
@@ -861,6 +1399,9 @@ BACKED_UP = {
     *("network.Organization", "network.Tag", "network.Contact", "network.Contact_tags"),
     *("outreach.Calendar", "outreach.BusyInterval", "outreach.DraftTemplate"),
     *("outreach.Message", "outreach.Reply", "outreach.Meeting"),
+    *("conversations.Question", "conversations.Research", "conversations.OrganizationResearch"),
+    *("conversations.ResearchLink", "conversations.PlannedQuestion", "conversations.Note"),
+    *("conversations.Referral", "conversations.Conversation", "conversations.PracticeAnswer"),
 }
 LEFT_OUT = {
     "auth.User": "the account itself: a backup is restored into another one",

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from coffeechat.conversations import services as conversations
+from coffeechat.conversations.models import Referral, Research, ResearchLink
 from coffeechat.network import services
 from coffeechat.network.models import Contact, Organization, Source, Tag
+from coffeechat.outreach.models import Meeting
+from coffeechat.outreach.services import meeting_schedule
 from tests.factories import make_contact, make_organization
 
 
@@ -262,3 +269,67 @@ def test_null_characters_in_tags_and_organizations_are_refused(alice):
     with pytest.raises(ValidationError):
         services.organization_create(owner=alice, name="Ac\x00me")
     assert not Contact.objects.exists() and not Organization.objects.exists()
+
+
+def test_merge_of_two_people_with_research_meetings_and_referrals_keeps_everything(alice):
+    # Later apps hang rows off a contact; a merge moves them all (and joins the research).
+    start = timezone.now() - dt.timedelta(days=3)
+    pat = make_contact(alice, "Pat Kim")
+    keep = make_contact(alice, "Dana Reyes", organization_name="Acme Health")
+    other = make_contact(alice, "Dana R.")
+    conversations.research_update(contact=keep, notes="Runs the portal team.", searched=True)
+    conversations.research_update(contact=other, notes="Ex-nurse.", linkedin_read=True)
+    conversations.research_link_add(owner=alice, contact=keep, url="https://acme.example/dana")
+    conversations.research_link_add(owner=alice, contact=other, url="https://news.example/dana")
+    with_keep = meeting_schedule(owner=alice, contact=keep, start=start)
+    with_other = meeting_schedule(owner=alice, contact=other, start=start + dt.timedelta(days=1))
+    with_pat = meeting_schedule(owner=alice, contact=pat, start=start + dt.timedelta(days=2))
+    lee, _ = conversations.referral_add(meeting=with_keep, name="Lee Park")
+    sam, _ = conversations.referral_add(meeting=with_other, name="Sam Okafor")
+    # Both were suggested in Pat's conversation, as two people: now known to be one.
+    conversations.referral_add(meeting=with_pat, name="Dana Reyes")
+    conversations.referral_add(meeting=with_pat, name="Dana R.")
+    keep.refresh_from_db()
+    other.refresh_from_db()
+
+    merged = services.contact_merge(keep=keep, other=other)
+
+    (research,) = Research.objects.filter(owner=alice)
+    assert research.contact == merged
+    assert "Runs the portal team." in research.notes and "Ex-nurse." in research.notes
+    assert research.searched_at is not None and research.linkedin_read_at is not None
+    assert sorted(link.url for link in ResearchLink.objects.filter(contact=merged)) == [
+        "https://acme.example/dana",
+        "https://news.example/dana",
+    ]
+    with_other.refresh_from_db()
+    assert with_other.contact == merged and with_keep.contact == merged
+    # Referrals made in either conversation stay with it; people referred by the duplicate
+    # are now referred by the one kept.
+    assert Referral.objects.get(pk=sam.pk).meeting == with_other
+    assert Referral.objects.get(pk=sam.pk).contact.referred_by == merged
+    assert Referral.objects.get(pk=lee.pk).contact.referred_by == merged
+    suggested = Referral.objects.filter(meeting=with_pat)
+    assert [r.contact for r in suggested] == [merged, merged]
+    assert merged.referred_by == pat
+    assert Referral.objects.filter(owner=alice).count() == 4
+    assert not Contact.objects.filter(pk=other.pk).exists()
+
+
+def test_merge_moves_rows_whose_id_happens_to_equal_the_kept_contacts(alice):
+    # Ids of different tables overlap: a row of another table numbered like the contact
+    # kept is the duplicate's all the same, and must move with the rest.
+    keep = make_contact(alice, "Dana Reyes")
+    other = make_contact(alice, "Dana R.")
+    link = conversations.research_link_add(owner=alice, contact=other, url="https://a.example")
+    meeting = meeting_schedule(owner=alice, contact=other, start=timezone.now())
+    for model, row in ((ResearchLink, link), (Meeting, meeting)):
+        model.objects.filter(pk=row.pk).update(id=keep.pk)
+    meeting = Meeting.objects.get(pk=keep.pk)
+    referral, _ = conversations.referral_add(meeting=meeting, name="Lee Park")
+
+    merged = services.contact_merge(keep=keep, other=other)
+
+    assert ResearchLink.objects.get(pk=keep.pk).contact == merged
+    assert Meeting.objects.get(pk=keep.pk).contact == merged
+    assert Referral.objects.get(pk=referral.pk).meeting_id == keep.pk

@@ -11,6 +11,18 @@ from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, AvailabilityWindow
 from coffeechat.accounts.services import api_token_create
+from coffeechat.conversations import services as conversations
+from coffeechat.conversations.models import (
+    Conversation,
+    Note,
+    OrganizationResearch,
+    PlannedQuestion,
+    PracticeAnswer,
+    Question,
+    Referral,
+    Research,
+    ResearchLink,
+)
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.outreach import services as outreach
@@ -44,6 +56,14 @@ def _snapshot():
         list(Meeting.objects.order_by("pk").values()),
         list(DraftTemplate.objects.order_by("pk").values()),
         list(AvailabilityWindow.objects.order_by("pk").values()),
+        *(
+            list(model.objects.order_by("pk").values())
+            for model in (Question, Research, OrganizationResearch, ResearchLink, PlannedQuestion)
+        ),
+        *(
+            list(model.objects.order_by("pk").values())
+            for model in (Note, Referral, Conversation, PracticeAnswer)
+        ),
     )
 
 
@@ -74,6 +94,15 @@ def alices_things(alice):
     meeting = outreach.meeting_schedule(
         owner=alice, contact=contact, start=timezone.now() + dt.timedelta(days=3)
     )
+    # Prepare and talk: her own question (deletable), a plan, a note, a link, a referral.
+    question = conversations.question_create(owner=alice, text="Why?", tags="ux")
+    item = conversations.plan_add(meeting=meeting, question=question)
+    conversations.research_update(contact=contact, notes="Hers", organization_notes="Hers too")
+    link = conversations.research_link_add(owner=alice, contact=contact, url="https://a.example")
+    conversations.conversation_start(meeting=meeting)
+    note, _ = conversations.note_add(meeting=meeting, text="Her note", kind="advice")
+    conversations.referral_add(meeting=meeting, name="Her Referral")
+    conversations.practice_answer_save(owner=alice, prompt="About you?", answer="Hers")
     return {
         "message_id": message.uuid,
         "meeting_id": meeting.uuid,
@@ -83,6 +112,10 @@ def alices_things(alice):
         "run_id": run.uuid,
         "import_id": applied.uuid,
         "calendar_id": calendar.uuid,
+        "question_id": question.uuid,
+        "item_id": item.uuid,
+        "note_id": note.uuid,
+        "link_id": link.uuid,
     }
 
 
@@ -114,7 +147,24 @@ POST_ONLY = {
     "message_delete",
     "meeting_cancel",
     "meeting_confirm_draft",
+    "meeting_status",
+    "research_link_add",
+    "research_link_delete",
+    "question_hide",
+    "question_delete",
+    "plan_move",
+    "plan_remove",
+    "live_start",
+    "follow_up_add",
+    "plan_item",
+    "note_add",
+    "note_edit",
+    "note_delete",
+    "referral_add",
+    "live_finish",
 }
+# Pages that only show: a POST is refused before any id is looked at.
+GET_ONLY = {"live", "summary"}
 
 
 def test_every_page_that_takes_an_id_is_checked_here(alices_things):
@@ -126,21 +176,41 @@ def test_every_page_that_takes_an_id_is_checked_here(alices_things):
         assert not missing, f"{name} takes {missing}; add one of alice's objects for it"
 
 
+def _posted(things):
+    """A form each page accepts, so that only the owner check can refuse it."""
+    return {
+        "name": "Hacked",
+        "other": str(things["contact_id"]),
+        "confirm": "yes",
+        "organization_name": "Hacked",
+        "lamp_motivation": 1,
+        "lamp_posting": 1,
+        "text": "Hacked",
+        "kind": "advice",
+        "state": "asked",
+        "note": "Hacked",
+        "notes": "Hacked",
+        "url": "https://hacked.example",
+        "status": "done",
+        "by": "1",
+        "medium": "video",
+        "acted_on": "1",
+        "questions": [str(things["question_id"])],
+        "start": "2030-01-07T10:00",
+        "minutes": 20,
+    }
+
+
 @pytest.mark.parametrize("name", sorted(PAGES))
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_bob_gets_404_and_changes_nothing(name, method, alices_things, bob_client):
     url = reverse(name, kwargs={k: alices_things[k] for k in PAGES[name]})
     before = _snapshot()
-    data = {
-        "name": "Hacked",
-        "other": str(alices_things["contact_id"]),
-        "confirm": "yes",
-        "organization_name": "Hacked",
-        "lamp_motivation": 1,
-        "lamp_posting": 1,
-    }
-    response = getattr(bob_client, method)(url, data if method == "post" else None)
-    expected = 405 if method == "get" and name in POST_ONLY else 404
+    response = getattr(bob_client, method)(
+        url, _posted(alices_things) if method == "post" else None
+    )
+    wrong_method = name in (POST_ONLY if method == "get" else GET_ONLY)
+    expected = 405 if wrong_method else 404
     assert response.status_code == expected
     assert _snapshot() == before
 
@@ -195,6 +265,15 @@ API_BODIES = {
     "/api/v1/contacts/{contact_id}/replies": '{"outcome": "no"}',
     "/api/v1/messages/{message_id}": '{"subject": "Hacked", "body": "Hacked"}',
     "/api/v1/messages/{message_id}/sent": '{"channel": "copy"}',
+    "/api/v1/meetings/{meeting_id}": '{"status": "cancelled"}',
+    ("PUT", "/api/v1/meetings/{meeting_id}/plan"): '{"questions": []}',
+    ("POST", "/api/v1/meetings/{meeting_id}/plan"): '{"text": "Hacked", "follow_up": true}',
+    "/api/v1/meetings/{meeting_id}/notes": '{"kind": "advice", "text": "Hacked"}',
+    "/api/v1/plan/{item_id}": '{"state": "asked", "note": "Hacked"}',
+    "/api/v1/notes/{note_id}": '{"text": "Hacked"}',
+    "/api/v1/questions/{question_id}": '{"text": "Hacked", "hidden": true}',
+    "/api/v1/contacts/{contact_id}/research": '{"notes": "Hacked", "searched": true}',
+    "/api/v1/contacts/{contact_id}/research/links": '{"url": "https://hacked.example"}',
 }
 
 
@@ -213,9 +292,10 @@ def test_bob_gets_404_from_the_api_and_changes_nothing(method, template, alices_
     _, key = api_token_create(user=bob)
     path = template.format(**alices_things)
     before = _snapshot()
+    body = API_BODIES.get((method, template), API_BODIES.get(template, '{"name": "Hacked"}'))
     response = getattr(Client(), method.lower())(
         path,
-        data=API_BODIES.get(template, '{"name": "Hacked"}') if method != "GET" else None,
+        data=body if method != "GET" else None,
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
@@ -232,3 +312,63 @@ def test_bob_cannot_propose_times_for_alices_contact(alices_things, bob):
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 404
+
+
+# The same requests from Alice are not refused as missing: Bob's 404s come from the owner
+# check, not from the input or the route.
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_alice_gets_her_pages_with_the_same_requests(name, method, alices_things, alice_client):
+    url = reverse(name, kwargs={k: alices_things[k] for k in PAGES[name]})
+    response = getattr(alice_client, method)(
+        url, _posted(alices_things) if method == "post" else None
+    )
+    wrong_method = name in (POST_ONLY if method == "get" else GET_ONLY)
+    if wrong_method:
+        assert response.status_code == 405
+    else:  # her own state may refuse the change (an import already applied), never a 404
+        assert response.status_code not in (404, 405) and response.status_code < 500
+
+
+@pytest.mark.parametrize(("method", "template"), API_ROUTES)
+def test_alice_gets_her_api_routes_with_the_same_requests(method, template, alices_things, alice):
+    _, key = api_token_create(user=alice)
+    body = API_BODIES.get((method, template), API_BODIES.get(template, '{"name": "Hacked"}'))
+    response = getattr(Client(), method.lower())(
+        template.format(**alices_things),
+        data=body if method != "GET" else None,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code not in (404, 405) and response.status_code < 500
+
+
+def test_bob_cannot_put_alices_questions_on_his_plan(alices_things, bob, bob_client):
+    # Ids in a form or a body, not the address: refused as bad input, and nothing changes.
+    his_contact = make_contact(bob, "Bob's mentor")
+    his = outreach.meeting_schedule(
+        owner=bob, contact=his_contact, start=timezone.now() + dt.timedelta(days=2)
+    )
+    hers = str(alices_things["question_id"])
+    _, key = api_token_create(user=bob)
+    conversations.questions_builtin_ensure(owner=bob)  # as opening the plan page does
+    before = _snapshot()
+    page = bob_client.post(reverse("meeting_plan", args=[his.uuid]), {"questions": [hers]})
+    assert page.status_code == 200  # the form again: her question is not among his choices
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    put = api.put(
+        f"/api/v1/meetings/{his.uuid}/plan",
+        data=f'{{"questions": ["{hers}"]}}',
+        content_type="application/json",
+    )
+    post = api.post(
+        f"/api/v1/meetings/{his.uuid}/plan",
+        data=f'{{"question": "{hers}"}}',
+        content_type="application/json",
+    )
+    assert (put.status_code, post.status_code) == (422, 422)
+    assert hers in put.json()["detail"][0]["msg"]
+    assert _snapshot() == before
+    assert not PlannedQuestion.objects.filter(meeting=his).exists()

@@ -22,6 +22,7 @@ from coffeechat.accounts.services import api_token_authenticate
 from coffeechat.api.calendars import busy_router
 from coffeechat.api.calendars import router as calendars_router
 from coffeechat.api.contacts import router as contacts_router
+from coffeechat.api.conversations import router as conversations_router
 from coffeechat.api.exports import router as exports_router
 from coffeechat.api.imports import router as imports_router
 from coffeechat.api.organizations import router as organizations_router
@@ -55,7 +56,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Your list of contacts and organizations, imports and exports, calendars, and "
-        "reaching out: free times, drafts checked by the coach, replies. Authenticate with "
+        "reaching out: free times, drafts checked by the coach, replies; preparing and "
+        "talking: meetings, research, the question bank, plans, live notes and referrals. "
+        "Authenticate with "
         "`Authorization: Bearer <token>` (make a token under Account → API tokens) or, "
         "from the browser, with your session plus the `X-CSRFToken` header."
     ),
@@ -69,6 +72,7 @@ api.add_router("/exports", exports_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/busy", busy_router)
 api.add_router("", outreach_router)
+api.add_router("", conversations_router)
 
 
 def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:

@@ -10,6 +10,7 @@ import typer
 from coffeechat.cli.accounts import token_app, user_app
 from coffeechat.cli.calendar import calendar_app
 from coffeechat.cli.contacts import contacts_app
+from coffeechat.cli.conversations import meetings_command, prep_command, questions_app
 from coffeechat.cli.demo import demo_command
 from coffeechat.cli.interchange import export_command, import_command, restore_command
 from coffeechat.cli.manage import MANAGE_CONTEXT, manage_command
@@ -77,6 +78,9 @@ app.command("slots")(slots_command)
 app.command("draft")(draft_command)
 app.command("outreach")(outreach_command)
 app.command("reply")(reply_command)
+app.command("meetings")(meetings_command)
+app.command("prep")(prep_command)
+app.add_typer(questions_app, name="questions")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("restore")(restore_command)

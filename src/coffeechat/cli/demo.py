@@ -41,8 +41,10 @@ def demo_command(
     The people cover every way of knowing someone from the career-centre guide, with
     organizations scored on LAMP, referral chains, practice contacts, tags and notes. Some
     are already reached out to: drafts, requests waiting at each step of 3B7, a no, a
-    referral and a yes with a meeting, all dated relative to today. Running
-    it again changes nothing; --reset starts the demo over. Only a user made by this command
+    referral and a yes with a meeting, all dated relative to today. That meeting has research
+    and a question plan, a practice run comes the day before, and a conversation last week
+    left notes of every kind and two new people to talk to. Running it again changes
+    nothing; --reset starts the demo over. Only a user made by this command
     (email USERNAME@example.com) can be reset. The password, unless given on stdin, is
     coffeechat-demo: fine on your own machine, not on a shared server.
 
@@ -61,6 +63,7 @@ def demo_command(
     from django.db import transaction
     from django.utils import timezone
 
+    from coffeechat.conversations.demo import conversations_demo
     from coffeechat.network import demo
     from coffeechat.outreach.demo import outreach_demo
 
@@ -96,10 +99,13 @@ def demo_command(
             created = demo.demo_network_create(
                 owner=user, on_contact=lambda _contact: progress.advance(task)
             )
-        created += outreach_demo(user, now=timezone.now())
+        now = timezone.now()
+        created += outreach_demo(user, now=now)
+        created += conversations_demo(user, now=now)
     say(
         f"Created the demo user “{username}” with {created} people, some of them reached out "
-        "to: drafts, requests waiting for a reply, a referral and a meeting."
+        "to: drafts, requests waiting for a reply, a referral and a meeting with its question "
+        "plan; and a finished conversation with notes and referrals."
     )
     say("Start the app with `coffeechat serve`, then sign in with")
     say(f"  username: {username}")

@@ -407,3 +407,84 @@ def practice_prompts(owner: Any) -> list[PracticePrompt]:
             seen.add(prompt.casefold())
             prompts.append(PracticePrompt(prompt, answers.get(prompt, ""), True))
     return prompts
+
+
+# Shapes the API and the CLI's --json share ------------------------------------------------
+
+
+def meeting_summaries(
+    owner: Any, meetings: QuerySet[Meeting] | list[Meeting], now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """Meetings as the API and `coffeechat meetings --json` show them: times in ISO 8601 in
+    the student's zone, the label in both zones, and what research is still to do."""
+    zone = student_zone(owner)
+    summaries = []
+    for row in meeting_rows(owner, meetings, now):
+        meeting, contact = row.meeting, row.contact
+        summaries.append(
+            {
+                "id": str(meeting.uuid),
+                "contact": {
+                    "id": str(contact.uuid),
+                    "name": contact.name,
+                    "organization": contact.organization.name if contact.organization else None,
+                    "practice": contact.practice,
+                },
+                "start": meeting.start.astimezone(zone).isoformat(),
+                "end": meeting.end.astimezone(zone).isoformat(),
+                "minutes": meeting.minutes,
+                "medium": meeting.medium,
+                "location": meeting.location,
+                "status": meeting.status,
+                "status_label": meeting.status_label,
+                "sequence": meeting.sequence,
+                "rescheduled_from": meeting.rescheduled_from.astimezone(zone).isoformat()
+                if meeting.rescheduled_from
+                else None,
+                "when": row.when,
+                "research": {
+                    "done": row.research.done,
+                    "to_do": [{"code": i.code, "label": i.label} for i in row.research.to_do],
+                },
+                "warning": row.warning,
+            }
+        )
+    return summaries
+
+
+def question_summary(question: Question) -> dict[str, Any]:
+    """A bank question as the API and `coffeechat questions --json` show it."""
+    return {
+        "id": str(question.uuid),
+        "text": question.text,
+        "tiara": question.tiara,
+        "tags": question.tag_list,
+        "hidden": question.hidden,
+        "built_in": bool(question.builtin_key),
+        "origin": question.origin,
+    }
+
+
+def referrals_for(meeting: Meeting) -> list[Referral]:
+    """The people this conversation suggested, with who referred each (one query)."""
+    return list(
+        Referral.objects.filter(meeting=meeting).select_related(
+            "contact", "contact__organization", "contact__referred_by"
+        )
+    )
+
+
+# Live mode and practice -------------------------------------------------------------------
+
+
+def question_builtin_for_user(owner: Any, key: str) -> Question | None:
+    """The owner's copy of a built-in question (live mode adds the guide's by key)."""
+    if not key:
+        return None
+    return Question.objects.filter(owner=owner, builtin_key=key).first()
+
+
+def practice_meetings(owner: Any, now: dt.datetime | None = None) -> list[MeetingRow]:
+    """Upcoming meetings with practice contacts, for the practice page."""
+    meetings = meetings_list(owner, now=now).filter(contact__practice=True)[:20]
+    return meeting_rows(owner, meetings, now)

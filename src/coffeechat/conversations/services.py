@@ -529,3 +529,14 @@ def practice_answer_save(*, owner: Any, prompt: str, answer: str) -> PracticeAns
         owner=owner, prompt=prompt, defaults={"answer": answer}
     )
     return saved
+
+
+def plan_follow_up_add(*, meeting: Meeting, text: str) -> tuple[PlannedQuestion, bool]:
+    """A follow-up typed during the conversation. The same words again return the one
+    already on the plan: a resend after a dropped connection must not add it twice."""
+    text = _text(text, "text", 500, required=True)
+    same = PlannedQuestion.objects.filter(meeting=meeting, follow_up=True, text__iexact=text)
+    existing = same.first()
+    if existing is not None:
+        return existing, False
+    return plan_add(meeting=meeting, text=text, follow_up=True), True

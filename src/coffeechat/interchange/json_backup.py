@@ -20,6 +20,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from coffeechat.accounts.models import AvailabilityWindow, Profile
+from coffeechat.conversations.models import (
+    Conversation,
+    Note,
+    OrganizationResearch,
+    PlannedQuestion,
+    PracticeAnswer,
+    Question,
+    Referral,
+    Research,
+    ResearchLink,
+)
 from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.outreach.models import (
     BusyInterval,
@@ -31,12 +42,19 @@ from coffeechat.outreach.models import (
 )
 
 FORMAT = "coffeechat-backup"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SECTIONS = ("profile", "organizations", "tags", "contacts", "calendars")
 # Added in version 2 ("Reach out"): optional on restore, and not read from a version 1
 # document, which could not hold them.
 OUTREACH_SECTIONS = ("availability", "templates", "messages", "replies", "meetings")
 OUTREACH_SINCE = 2
+# Added in version 3 ("Prepare and talk"): optional on restore, and not read from older
+# documents. `plans` holds each meeting's planned questions, under "questions".
+CONVERSATION_SECTIONS = (
+    *("questions", "research", "organization_research", "research_links", "plans"),
+    *("notes", "referrals", "conversations", "practice_answers"),
+)
+CONVERSATIONS_SINCE = 3
 MAX_PROBLEMS_SHOWN = 5
 BATCH = 500
 
@@ -60,8 +78,20 @@ MESSAGE_FIELDS = (
 REPLY_FIELDS = ("outcome", "received_at", "note", "created_at")
 MEETING_FIELDS = (
     *("start", "end", "medium", "location", "status", "ical_uid", "sequence"),
+    *("rescheduled_from", "created_at", "updated_at"),
+)
+QUESTION_FIELDS = (
+    *("text", "builtin_key", "tiara", "tags", "hidden", "position"),
     *("created_at", "updated_at"),
 )
+RESEARCH_FIELDS = ("notes", "searched_at", "linkedin_read_at", "updated_at")
+ORGANIZATION_RESEARCH_FIELDS = ("notes", "website_read_at", "updated_at")
+RESEARCH_LINK_FIELDS = ("kind", "url", "title", "created_at")
+PLANNED_QUESTION_FIELDS = ("text", "position", "state", "note", "follow_up", "updated_at")
+NOTE_FIELDS = ("kind", "text", "client_key", "acted_on_at", "created_at")
+REFERRAL_FIELDS = ("client_key", "created_at")
+CONVERSATION_FIELDS = ("started_at", "finished_at")
+PRACTICE_ANSWER_FIELDS = ("prompt", "answer", "updated_at")
 TIMESTAMPS = ("created_at", "updated_at")
 
 
@@ -185,6 +215,8 @@ def document(owner: Any) -> dict[str, Any]:
     taggings = Contact.tags.through.objects.filter(contact__owner=owner)
     for contact_id, name in taggings.values_list("contact_id", "tag__name"):
         tag_names.setdefault(contact_id, []).append(name)
+    meetings = sorted(Meeting.objects.filter(owner=owner), key=_made)
+    meeting_keys: dict[Any, str] = {m.pk: f"meeting-{n}" for n, m in enumerate(meetings, start=1)}
     return {
         "format": FORMAT,
         "version": SCHEMA_VERSION,
@@ -207,7 +239,8 @@ def document(owner: Any) -> dict[str, Any]:
             for c in contacts
         ],
         "calendars": calendars_document(owner),
-        **outreach_document(owner, contact_keys),
+        **outreach_document(owner, contact_keys, meetings),
+        **conversations_document(owner, org_keys, contact_keys, meeting_keys),
     }
 
 
@@ -228,7 +261,9 @@ def calendars_document(owner: Any) -> list[dict[str, Any]]:
     ]
 
 
-def outreach_document(owner: Any, contact_keys: dict[Any, str]) -> dict[str, Any]:
+def outreach_document(
+    owner: Any, contact_keys: dict[Any, str], meetings: list[Meeting]
+) -> dict[str, Any]:
     """The sections of version 2: availability, own wording, messages, replies, meetings."""
     windows = sorted(
         AvailabilityWindow.objects.filter(user=owner), key=lambda w: (w.weekday, w.start, w.pk)
@@ -238,7 +273,6 @@ def outreach_document(owner: Any, contact_keys: dict[Any, str]) -> dict[str, Any
     message_keys: dict[Any, str] = {m.pk: f"message-{n}" for n, m in enumerate(messages, start=1)}
     replies = sorted(Reply.objects.filter(owner=owner), key=_made)
     reply_keys: dict[Any, str] = {r.pk: f"reply-{n}" for n, r in enumerate(replies, start=1)}
-    meetings = sorted(Meeting.objects.filter(owner=owner), key=_made)
     return {
         "availability": [values(w, AVAILABILITY_FIELDS) for w in windows],
         "templates": [values(t, TEMPLATE_FIELDS) for t in templates],
@@ -273,8 +307,92 @@ def outreach_document(owner: Any, contact_keys: dict[Any, str]) -> dict[str, Any
     }
 
 
+def conversations_document(
+    owner: Any,
+    org_keys: dict[Any, str],
+    contact_keys: dict[Any, str],
+    meeting_keys: dict[Any, str],
+) -> dict[str, Any]:
+    """The sections of version 3: the question bank, research, plans, live notes, referrals."""
+    # Rows that hang off one organization, person or meeting come in that one's order.
+    org_rank = {pk: n for n, pk in enumerate(org_keys)}
+    contact_rank = {pk: n for n, pk in enumerate(contact_keys)}
+    meeting_rank = {pk: n for n, pk in enumerate(meeting_keys)}
+    questions = sorted(Question.objects.filter(owner=owner), key=_made)
+    question_keys: dict[Any, str] = {
+        q.pk: f"question-{n}" for n, q in enumerate(questions, start=1)
+    }
+    research = sorted(
+        Research.objects.filter(owner=owner), key=lambda r: contact_rank[r.contact_id]
+    )
+    org_research = sorted(
+        OrganizationResearch.objects.filter(owner=owner),
+        key=lambda r: org_rank[r.organization_id],
+    )
+    links = sorted(ResearchLink.objects.filter(owner=owner), key=_made)
+    plans: dict[Any, list[PlannedQuestion]] = {}
+    for item in sorted(
+        PlannedQuestion.objects.filter(owner=owner), key=lambda i: (i.position, i.pk)
+    ):
+        plans.setdefault(item.meeting_id, []).append(item)
+    conversations = sorted(
+        Conversation.objects.filter(owner=owner), key=lambda c: meeting_rank[c.meeting_id]
+    )
+    answers = sorted(PracticeAnswer.objects.filter(owner=owner), key=lambda a: (a.prompt, a.pk))
+    return {
+        "questions": [
+            {"key": question_keys[q.pk], **values(q, QUESTION_FIELDS)} for q in questions
+        ],
+        "research": [
+            {"contact": contact_keys[r.contact_id], **values(r, RESEARCH_FIELDS)} for r in research
+        ],
+        "organization_research": [
+            {"organization": org_keys[r.organization_id], **values(r, ORGANIZATION_RESEARCH_FIELDS)}
+            for r in org_research
+        ],
+        "research_links": [
+            {
+                "contact": contact_keys.get(link.contact_id),
+                "organization": org_keys.get(link.organization_id),
+                **values(link, RESEARCH_LINK_FIELDS),
+            }
+            for link in links
+        ],
+        "plans": [
+            {
+                "meeting": meeting_keys[meeting_id],
+                "questions": [
+                    {
+                        "question": question_keys.get(item.question_id),
+                        **values(item, PLANNED_QUESTION_FIELDS),
+                    }
+                    for item in plans[meeting_id]
+                ],
+            }
+            for meeting_id in sorted(plans, key=meeting_rank.__getitem__)
+        ],
+        "notes": [
+            {"meeting": meeting_keys[n.meeting_id], **values(n, NOTE_FIELDS)}
+            for n in sorted(Note.objects.filter(owner=owner), key=_made)
+        ],
+        "referrals": [
+            {
+                "meeting": meeting_keys[r.meeting_id],
+                "contact": contact_keys[r.contact_id],
+                **values(r, REFERRAL_FIELDS),
+            }
+            for r in sorted(Referral.objects.filter(owner=owner), key=_made)
+        ],
+        "conversations": [
+            {"meeting": meeting_keys[c.meeting_id], **values(c, CONVERSATION_FIELDS)}
+            for c in conversations
+        ],
+        "practice_answers": [values(a, PRACTICE_ANSWER_FIELDS) for a in answers],
+    }
+
+
 def counts(data: dict[str, Any]) -> dict[str, int]:
-    """How many records each section holds (the outreach ones: as restore reads them)."""
+    """How many records each section holds (the later ones: as restore reads them)."""
     found = {name: len(data[name]) for name in SECTIONS if name != "profile"}
     found["busy_intervals"] = sum(len(c.get("busy", [])) for c in data["calendars"])
     read = data["version"] >= OUTREACH_SINCE
@@ -282,6 +400,13 @@ def counts(data: dict[str, Any]) -> dict[str, int]:
         found["availability_windows" if name == "availability" else name] = (
             len(data.get(name, [])) if read else 0
         )
+    read = data["version"] >= CONVERSATIONS_SINCE
+    for name in CONVERSATION_SECTIONS:
+        found[name] = len(data.get(name, [])) if read else 0
+        if name == "plans":
+            found["planned_questions"] = (
+                sum(len(p.get("questions", [])) for p in data.get(name, [])) if read else 0
+            )
     return found
 
 

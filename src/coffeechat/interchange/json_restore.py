@@ -1,10 +1,11 @@
 """Restoring a backup (see json_backup): read and check the whole document, then write it.
 
 `restore` only fills an empty account (no people, organizations, tags or calendars); the
-profile, weekly availability and own wording it replaces, as settings every account may
-have. It reads and checks the whole document first — format, version, types, lengths with
-the models' own validation, keys that point nowhere — and then writes everything in one
-transaction, so a bad document writes nothing.
+profile, weekly availability, own wording, question bank and practice answers it replaces,
+as things an account may have before it has anyone on its list. It reads and checks the
+whole document first — format, version, types, lengths with the models' own validation,
+keys that point nowhere — and then writes everything in one transaction, so a bad document
+writes nothing.
 """
 
 from __future__ import annotations
@@ -23,20 +24,43 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import AvailabilityWindow, Medium, Profile
+from coffeechat.conversations.models import (
+    Conversation,
+    Note,
+    OrganizationResearch,
+    PlannedQuestion,
+    PracticeAnswer,
+    Question,
+    Referral,
+    Research,
+    ResearchLink,
+)
+from coffeechat.conversations.services import CLIENT_KEY, MAX_PLAN, MAX_QUESTIONS
 from coffeechat.interchange.json_backup import (
     AVAILABILITY_FIELDS,
     BATCH,
     BUSY_FIELDS,
     CALENDAR_FIELDS,
     CONTACT_FIELDS,
+    CONVERSATION_FIELDS,
+    CONVERSATION_SECTIONS,
+    CONVERSATIONS_SINCE,
     FORMAT,
     MAX_PROBLEMS_SHOWN,
     MEETING_FIELDS,
     MESSAGE_FIELDS,
+    NOTE_FIELDS,
     ORGANIZATION_FIELDS,
+    ORGANIZATION_RESEARCH_FIELDS,
     OUTREACH_SECTIONS,
     OUTREACH_SINCE,
+    PLANNED_QUESTION_FIELDS,
+    PRACTICE_ANSWER_FIELDS,
+    QUESTION_FIELDS,
+    REFERRAL_FIELDS,
     REPLY_FIELDS,
+    RESEARCH_FIELDS,
+    RESEARCH_LINK_FIELDS,
     SCHEMA_VERSION,
     SECTIONS,
     TEMPLATE_FIELDS,
@@ -131,7 +155,11 @@ def load(stream: TextIO) -> dict[str, Any]:
         if not isinstance(data.get(name), expected):
             kind = "an object" if expected is dict else "a list"
             problems.add(f"“{name}”", "missing" if name not in data else f"must be {kind}")
-    for name in OUTREACH_SECTIONS if version >= OUTREACH_SINCE else ():
+    later = [
+        *(OUTREACH_SECTIONS if version >= OUTREACH_SINCE else ()),
+        *(CONVERSATION_SECTIONS if version >= CONVERSATIONS_SINCE else ()),
+    ]
+    for name in later:
         if name in data and not isinstance(data[name], list):
             problems.add(f"“{name}”", "must be a list")
     problems.check()
@@ -268,6 +296,17 @@ class Plan:
     messages: list[Message] = dataclasses.field(default_factory=list)
     replies: list[Reply] = dataclasses.field(default_factory=list)
     meetings: list[Meeting] = dataclasses.field(default_factory=list)
+    # Version 3. The question bank and practice answers are like the settings above: None
+    # keeps the account's own (copies of the built-in questions are made on first use).
+    questions: list[Question] | None = None
+    research: list[Research] = dataclasses.field(default_factory=list)
+    organization_research: list[OrganizationResearch] = dataclasses.field(default_factory=list)
+    research_links: list[ResearchLink] = dataclasses.field(default_factory=list)
+    planned_questions: list[PlannedQuestion] = dataclasses.field(default_factory=list)
+    notes: list[Note] = dataclasses.field(default_factory=list)
+    referrals: list[Referral] = dataclasses.field(default_factory=list)
+    conversations: list[Conversation] = dataclasses.field(default_factory=list)
+    practice_answers: list[PracticeAnswer] | None = None
 
 
 def _reference(
@@ -276,7 +315,8 @@ def _reference(
     """The record `row[name]` points at in `section`, or an error message ("" when all is well)."""
     key = row.get(name)
     if key is None:
-        return None, f"needs a “{name}” (the key of one of “{section}”)" if required else ""
+        article = "an" if name[0] in "aeiou" else "a"
+        return None, f"needs {article} “{name}” (the key of one of “{section}”)" if required else ""
     if not isinstance(key, str):
         return None, f"“{name}” must be a key (text)" + ("" if required else " or null")
     if key not in known:
@@ -336,7 +376,14 @@ def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
     if data["version"] >= OUTREACH_SINCE:
         _plan_settings(plan, data, problems)
         contacts = {key: plan.contacts[n] for key, n in positions.items()}
-        _plan_outreach(plan, data, contacts, problems)
+        meetings = _plan_outreach(plan, data, contacts, problems)
+        if data["version"] >= CONVERSATIONS_SINCE:
+            known: dict[str, dict[str, Any]] = {
+                "organizations": organizations,
+                "contacts": contacts,
+                "meetings": meetings,
+            }
+            _plan_conversations(plan, data, known, problems)
     problems.check()
     return plan
 
@@ -408,7 +455,7 @@ def _plan_settings(plan: Plan, data: dict[str, Any], problems: Problems) -> None
 
 def _plan_outreach(
     plan: Plan, data: dict[str, Any], contacts: dict[str, Contact], problems: Problems
-) -> None:
+) -> dict[str, Meeting]:
     """Messages, then the replies that answer them, then the meetings replies led to."""
     # Whom each message and reply is with, by id() of the row: a reply to a message, or a
     # meeting from a reply, must be with the same person.
@@ -459,7 +506,7 @@ def _plan_outreach(
             problems.add(where, "this “ical_uid” is already another meeting's")
         uids.add(meeting.ical_uid)
         plan.meetings.append(meeting)
-    keyed(meeting_rows, problems)
+    return dict(zip(keyed(meeting_rows, problems), plan.meetings, strict=True))
 
 
 SECTION_OF_LINK = {
@@ -467,6 +514,9 @@ SECTION_OF_LINK = {
     "referred_contact": "contacts",
     "message": "messages",
     "reply": "replies",
+    "organization": "organizations",
+    "meeting": "meetings",
+    "question": "questions",
 }
 
 
@@ -477,9 +527,12 @@ def _link(
     known: dict[str, Any],
     where: str,
     problems: Problems,
+    *,
+    required: bool | None = None,
 ) -> Any:
-    """Point `instance` at the record `row[name]` names; only "contact" is required."""
-    found, error = _reference(row, name, known, SECTION_OF_LINK[name], required=name == "contact")
+    """Point `instance` at the record `row[name]` names; by default only "contact" is required."""
+    required = name == "contact" if required is None else required
+    found, error = _reference(row, name, known, SECTION_OF_LINK[name], required=required)
     if error:
         problems.add(where, error)
     if found is not None:
@@ -522,6 +575,193 @@ def _refuse_overlaps(windows: list[AvailabilityWindow], problems: Problems) -> N
         if day in latest and start < latest[day]:
             problems.add(f"availability #{n}", "overlaps another window on the same day")
         latest[day] = max(end, latest.get(day, end))
+
+
+def _plan_conversations(
+    plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
+) -> None:
+    """The question bank, research, plans, live notes, referrals and practice answers."""
+    owner = plan.owner
+    questions: dict[str, Question] = {}
+    if "questions" in data:
+        rows = records(data["questions"], "questions", problems)
+        plan.questions = []
+        builtins: set[str] = set()
+        for where, row in rows:
+            question = Question(owner=owner)
+            build(question, row, QUESTION_FIELDS, where, problems, exclude=["owner"])
+            _not_only_spaces(question.text, "text", where, problems)
+            key = question.builtin_key
+            if isinstance(key, str) and key:
+                if key in builtins:
+                    problems.add(where, f"the built-in question {_short(key)} is listed twice")
+                builtins.add(key)
+            _check_tags(question.tags, where, problems)
+            plan.questions.append(question)
+        if len(rows) > MAX_QUESTIONS:
+            problems.add("“questions”", f"a question bank holds at most {MAX_QUESTIONS}")
+        questions = dict(zip(keyed(rows, problems), plan.questions, strict=True))
+    known = {**known, "questions": questions}
+
+    _plan_research(plan, data, known, problems)
+    _plan_plans(plan, data, known, problems)
+    _plan_live(plan, data, known, problems)
+
+    if "practice_answers" in data:
+        plan.practice_answers = []
+        prompts: set[str] = set()
+        for where, row in records(data["practice_answers"], "practice_answers", problems):
+            answer = PracticeAnswer(owner=owner)
+            build(answer, row, PRACTICE_ANSWER_FIELDS, where, problems, exclude=["owner"])
+            _not_only_spaces(answer.prompt, "prompt", where, problems)
+            if isinstance(answer.prompt, str) and answer.prompt in prompts:
+                problems.add(where, "this “prompt” is listed twice")
+            prompts.add(answer.prompt)
+            plan.practice_answers.append(answer)
+
+
+def _not_only_spaces(value: Any, name: str, where: str, problems: Problems) -> None:
+    # The app strips what is typed, so text it requires is never only spaces.
+    if isinstance(value, str) and value and not value.strip():
+        problems.add(where, f"“{name}” cannot be only spaces")
+
+
+def _check_tags(tags: Any, where: str, problems: Problems) -> None:
+    # As the question bank stores them: lower case, no spaces around commas, each once.
+    if not isinstance(tags, str) or not tags:
+        return
+    names = tags.split(",")
+    tidy = [" ".join(name.split()).casefold() for name in names]
+    if tidy != names or "" in names or len(set(names)) != len(names):
+        problems.add(
+            where, "“tags” must be lower-case names separated by commas, such as “ux,research”"
+        )
+
+
+def _each_once(what: Any, seen: set[int], where: str, message: str, problems: Problems) -> None:
+    """Refuse a second record for the same (unsaved) row: one research per person, say."""
+    if what is None:
+        return
+    if id(what) in seen:
+        problems.add(where, message)
+    seen.add(id(what))
+
+
+def _check_client_key(
+    key: Any, meeting: Meeting | None, sent: set[tuple[int, str]], where: str, problems: Problems
+) -> None:
+    """A live-mode capture sent twice is stored once: its key is unique per meeting."""
+    if not isinstance(key, str) or not key:
+        return
+    if not CLIENT_KEY.match(key):
+        problems.add(where, "“client_key” must be up to 64 letters, digits, - or _")
+    if meeting is not None:
+        if (id(meeting), key) in sent:
+            problems.add(where, "this “client_key” is already another's of the same meeting")
+        sent.add((id(meeting), key))
+
+
+def _plan_research(
+    plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
+) -> None:
+    seen: set[int] = set()
+    for where, row in records(data.get("research", []), "research", problems):
+        research = Research(owner=plan.owner)
+        build(research, row, RESEARCH_FIELDS, where, problems, exclude=["owner", "contact"])
+        contact = _link(research, row, "contact", known["contacts"], where, problems)
+        _each_once(contact, seen, where, "this contact's research is listed twice", problems)
+        plan.research.append(research)
+
+    seen = set()
+    rows = records(data.get("organization_research", []), "organization_research", problems)
+    for where, row in rows:
+        about = OrganizationResearch(owner=plan.owner)
+        exclude = ["owner", "organization"]
+        build(about, row, ORGANIZATION_RESEARCH_FIELDS, where, problems, exclude=exclude)
+        organization = _link(
+            about, row, "organization", known["organizations"], where, problems, required=True
+        )
+        message = "this organization's research is listed twice"
+        _each_once(organization, seen, where, message, problems)
+        plan.organization_research.append(about)
+
+    for where, row in records(data.get("research_links", []), "research_links", problems):
+        link = ResearchLink(owner=plan.owner)
+        exclude = ["owner", "contact", "organization"]
+        build(link, row, RESEARCH_LINK_FIELDS, where, problems, exclude=exclude)
+        _link(link, row, "contact", known["contacts"], where, problems, required=False)
+        _link(link, row, "organization", known["organizations"], where, problems)
+        if (row.get("contact") is None) == (row.get("organization") is None):
+            problems.add(where, "needs a “contact” or an “organization” (one of the two)")
+        plan.research_links.append(link)
+
+
+def _plan_plans(
+    plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
+) -> None:
+    """Each meeting's planned questions, in order, with what happened to them."""
+    meetings: set[int] = set()
+    for where, row in records(data.get("plans", []), "plans", problems):
+        meeting, error = _reference(row, "meeting", known["meetings"], "meetings", required=True)
+        if error:
+            problems.add(where, error)
+        _each_once(meeting, meetings, where, "this meeting's plan is listed twice", problems)
+        items = row.get("questions", [])
+        if not isinstance(items, list):
+            problems.add(where, "“questions” must be a list")
+            continue
+        if len(items) > MAX_PLAN:
+            problems.add(where, f"a plan holds at most {MAX_PLAN} questions")
+        on_plan: set[int] = set()
+        for index, item in enumerate(items, start=1):
+            at = f"{where} questions #{index}"
+            if not isinstance(item, dict):
+                problems.add(at, "must be an object")
+                continue
+            planned = PlannedQuestion(owner=plan.owner)
+            if meeting is not None:
+                planned.meeting = meeting
+            exclude = ["owner", "meeting", "question"]
+            build(planned, item, PLANNED_QUESTION_FIELDS, at, problems, exclude=exclude)
+            _not_only_spaces(planned.text, "text", at, problems)
+            question = _link(planned, item, "question", known["questions"], at, problems)
+            _each_once(question, on_plan, at, "this question is on the plan twice", problems)
+            plan.planned_questions.append(planned)
+
+
+def _plan_live(
+    plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
+) -> None:
+    """Notes, referrals and the live-mode timer, each of one meeting."""
+    meetings = known["meetings"]
+    sent: set[tuple[int, str]] = set()
+    for where, row in records(data.get("notes", []), "notes", problems):
+        note = Note(owner=plan.owner)
+        build(note, row, NOTE_FIELDS, where, problems, exclude=["owner", "meeting"])
+        _not_only_spaces(note.text, "text", where, problems)
+        meeting = _link(note, row, "meeting", meetings, where, problems, required=True)
+        _check_client_key(note.client_key, meeting, sent, where, problems)
+        plan.notes.append(note)
+
+    sent = set()
+    for where, row in records(data.get("referrals", []), "referrals", problems):
+        referral = Referral(owner=plan.owner)
+        exclude = ["owner", "meeting", "contact"]
+        build(referral, row, REFERRAL_FIELDS, where, problems, exclude=exclude)
+        meeting = _link(referral, row, "meeting", meetings, where, problems, required=True)
+        contact = _link(referral, row, "contact", known["contacts"], where, problems)
+        if contact is not None and contact is getattr(meeting, "contact", None):
+            problems.add(where, "“contact” is the person the meeting is with")
+        _check_client_key(referral.client_key, meeting, sent, where, problems)
+        plan.referrals.append(referral)
+
+    seen: set[int] = set()
+    for where, row in records(data.get("conversations", []), "conversations", problems):
+        conversation = Conversation(owner=plan.owner)
+        build(conversation, row, CONVERSATION_FIELDS, where, problems, exclude=["owner", "meeting"])
+        meeting = _link(conversation, row, "meeting", meetings, where, problems, required=True)
+        _each_once(meeting, seen, where, "this meeting's conversation is listed twice", problems)
+        plan.conversations.append(conversation)
 
 
 def _insert(rows: list[Any], stamps: Iterable[str]) -> None:
@@ -579,6 +819,32 @@ def save(plan: Plan) -> None:
     Reply.objects.bulk_update(plan.replies, ["created_at"], batch_size=BATCH)
     _insert(plan.meetings, TIMESTAMPS)
     Meeting.objects.bulk_update(plan.meetings, TIMESTAMPS, batch_size=BATCH)
+    _save_conversations(plan)
+
+
+def _save_conversations(plan: Plan) -> None:
+    # An empty account may already have a question bank (opening it copies the built-in
+    # questions) and practice answers; the backup's replace them, as availability does.
+    if plan.questions is not None:
+        Question.objects.filter(owner=plan.owner).delete()
+        _insert(plan.questions, TIMESTAMPS)
+        Question.objects.bulk_update(plan.questions, TIMESTAMPS, batch_size=BATCH)
+    if plan.practice_answers is not None:
+        PracticeAnswer.objects.filter(owner=plan.owner).delete()
+    made: list[tuple[list[Any], list[str]]] = [
+        (plan.research, ["updated_at"]),
+        (plan.organization_research, ["updated_at"]),
+        (plan.research_links, ["created_at"]),
+        (plan.planned_questions, ["updated_at"]),
+        (plan.notes, ["created_at"]),
+        (plan.referrals, ["created_at"]),
+        (plan.conversations, []),
+        (plan.practice_answers or [], ["updated_at"]),
+    ]
+    for rows, stamps in made:
+        _insert(rows, stamps)
+        if rows and stamps:
+            type(rows[0]).objects.bulk_update(rows, stamps, batch_size=BATCH)
 
 
 def account_is_empty(owner: Any) -> bool:

@@ -328,9 +328,10 @@ def contact_merge(*, keep: Contact, other: Contact, take: Iterable[str] = ()) ->
             if merge is not None:
                 merge(keep, other)
                 continue
-            related._base_manager.filter(**{relation.field.name: other}).exclude(pk=keep.pk).update(
-                **{relation.field.name: keep}
-            )
+            rows = related._base_manager.filter(**{relation.field.name: other})
+            if related is Contact:
+                rows = rows.exclude(pk=keep.pk)  # the kept contact, if the duplicate referred it
+            rows.update(**{relation.field.name: keep})
     if keep.referred_by_id == other.pk:
         keep.referred_by = other.referred_by if other.referred_by_id != keep.pk else None
     keep.tags.add(*other.tags.all())

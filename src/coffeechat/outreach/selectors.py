@@ -133,7 +133,6 @@ def busy_days(owner: Any, start: dt.datetime, days: int, tz: dt.tzinfo) -> list[
 # Reaching out ---------------------------------------------------------------------------
 
 
-
 def message_get_for_user(owner: Any, message_id: Any) -> Message:
     """The owner's message (with its contact), or Http404 for anyone else's or none."""
     key = uuid_or_404(message_id, "message")

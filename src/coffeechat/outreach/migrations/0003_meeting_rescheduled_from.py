@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0002_messages_replies_meetings'),
+        ("outreach", "0002_messages_replies_meetings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='rescheduled_from',
+            model_name="meeting",
+            name="rescheduled_from",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

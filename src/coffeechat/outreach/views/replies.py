@@ -15,9 +15,9 @@ from coffeechat.lib.http import SignedInRequest
 from coffeechat.network.selectors import contact_get_for_user
 from coffeechat.network.views.common import add_service_errors
 from coffeechat.outreach import selectors, services
-from coffeechat.outreach.forms import DraftStartForm, ReplyForm, RescheduleForm
-from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Outcome
-from coffeechat.outreach.slots import Slot, slot_label
+from coffeechat.outreach.forms import DraftStartForm, ReplyForm
+from coffeechat.outreach.models import Kind, Outcome
+from coffeechat.outreach.slots import slot_label
 
 
 @login_required
@@ -107,39 +107,6 @@ def reply_record(request: SignedInRequest, contact_id: str) -> HttpResponse:
         "outreach/reply_form.html",
         {"contact": contact, "outreach": outreach, "form": form, "has_slots": bool(choices)},
     )
-
-
-def _meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
-    student_tz = selectors.student_zone(request.user)
-    contact_tz = selectors.zone_of(meeting.contact.time_zone)
-    label = slot_label(
-        Slot(meeting.start, meeting.end), student_tz=student_tz, contact_tz=contact_tz
-    )
-    return {"meeting": meeting, "contact": meeting.contact, "when": label}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_detail(request: SignedInRequest, meeting_id: str) -> HttpResponse:
-    meeting = selectors.meeting_get_for_user(request.user, meeting_id)
-    form = RescheduleForm(request.POST or None, initial={"minutes": meeting.minutes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_reschedule(
-                meeting=meeting,
-                start=form.cleaned_data["start"],
-                minutes=form.cleaned_data.get("minutes"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, {})
-        else:
-            messages.success(
-                request, "Meeting moved. Send them the updated invite so their calendar follows."
-            )
-            return redirect("meeting_detail", meeting_id=meeting.uuid)
-    context = _meeting_context(request, meeting)
-    context.update({"form": form, "scheduled": meeting.status == MeetingStatus.SCHEDULED})
-    return render(request, "outreach/meeting_detail.html", context)
 
 
 @login_required
