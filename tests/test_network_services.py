@@ -333,3 +333,16 @@ def test_merge_moves_rows_whose_id_happens_to_equal_the_kept_contacts(alice):
     assert ResearchLink.objects.get(pk=keep.pk).contact == merged
     assert Meeting.objects.get(pk=keep.pk).contact == merged
     assert Referral.objects.get(pk=referral.pk).meeting_id == keep.pk
+
+
+def test_merge_moves_the_reply_that_referred_you_to_the_duplicate(alice):
+    from coffeechat.outreach.models import Reply
+    from coffeechat.outreach.services import reply_record
+
+    referrer = make_contact(alice, "Dana Reyes")
+    result = reply_record(
+        owner=alice, contact=referrer, outcome="referred", referred_name="Sam Okafor"
+    )
+    keep = make_contact(alice, "Samuel Okafor")
+    services.contact_merge(keep=keep, other=result.referred)
+    assert Reply.objects.get(pk=result.reply.pk).referred_contact == keep

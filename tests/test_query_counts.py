@@ -46,7 +46,8 @@ def test_contact_page_query_count_does_not_grow(alice_client, alice):
     small = _count(alice_client, reverse("contact_detail", args=[few.uuid]))
     large = _count(alice_client, reverse("contact_detail", args=[many.uuid]))
     assert small == large
-    # The "Meetings and research" section costs four: upcoming, past, research, its links.
+    # The "Meetings and research" section costs up to four: meetings, research on the person
+    # and on their organization, and the links.
     assert large <= 10
 
 

@@ -586,3 +586,13 @@ def test_the_live_page_and_summary_cost_the_same_queries_for_2_or_10_of_everythi
     assert _queries(alice_client, url(name, small.uuid)) == _queries(
         alice_client, url(name, large.uuid)
     )
+
+
+def test_links_in_notes_are_clickable_and_markup_is_escaped(alice_client: Client, meeting) -> None:
+    services.note_add(
+        meeting=meeting, kind="resource", text="Read https://example.org/guide <b>now</b>"
+    )
+    for name in ("live", "summary"):
+        page = alice_client.get(reverse(name, args=[meeting.uuid])).content.decode()
+        assert 'href="https://example.org/guide"' in page
+        assert "<b>now</b>" not in page and "&lt;b&gt;now&lt;/b&gt;" in page

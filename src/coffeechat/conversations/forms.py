@@ -1,4 +1,5 @@
-"""Forms for the Prepare pages: a meeting entered directly, research, the question bank, a plan.
+"""Forms for Prepare and talk: a meeting entered directly, research, the question bank, a plan,
+and live mode's captures.
 
 They only parse and label input; the services decide what is allowed.
 """
@@ -10,7 +11,7 @@ from typing import Any, cast
 from django import forms
 
 from coffeechat.accounts.models import Medium
-from coffeechat.conversations.models import LinkKind, Question, Tiara
+from coffeechat.conversations.models import LinkKind, NoteKind, Question, Tiara
 from coffeechat.conversations.selectors import ResearchView
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -143,3 +144,30 @@ class PlanAddForm(forms.Form):
     def chosen(self) -> list[Question]:
         picked = set(self.cleaned_data["questions"])
         return [q for key, q in self.bank.items() if key in picked]
+
+
+# Live mode -------------------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", choices=NoteKind.choices, initial=NoteKind.NOTE, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label="Note text", max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    organization_name = forms.CharField(
+        label="Organization (optional)", max_length=200, required=False
+    )
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    email = forms.EmailField(label="Email (optional)", required=False)
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+class FollowUpForm(forms.Form):
+    text = forms.CharField(label="Add a follow-up question", max_length=500)

@@ -370,15 +370,16 @@ def meeting_prep(owner: Any, meeting: Meeting, now: dt.datetime | None = None) -
     )
 
 
-def contact_meetings(owner: Any, contact: Contact, now: dt.datetime | None = None) -> list[Any]:
-    """The contact's meetings, upcoming first then past, for the contact page."""
+def contact_meetings(
+    owner: Any, contact: Contact, now: dt.datetime | None = None
+) -> tuple[list[MeetingRow], list[MeetingRow]]:
+    """The contact's meetings for their page: (upcoming soonest first, past latest first)."""
     now = now or timezone.now()
-    return meeting_rows(
-        owner,
-        list(meetings_list(owner, contact=contact, now=now))
-        + list(meetings_list(owner, when=When.PAST, contact=contact, now=now)),
-        now,
-    )
+    rows = meeting_rows(owner, meetings_list(owner, when=When.ALL, contact=contact), now)
+    ahead = [r.meeting.status == MeetingStatus.SCHEDULED and r.meeting.end >= now for r in rows]
+    upcoming = [row for row, is_ahead in zip(rows, ahead, strict=True) if is_ahead]
+    past = [row for row, is_ahead in zip(rows, ahead, strict=True) if not is_ahead]
+    return upcoming[::-1], past
 
 
 # Practice ---------------------------------------------------------------------------------

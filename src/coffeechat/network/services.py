@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import ForeignObjectRel, Model, Q
 
 from coffeechat.lib.text import fold, squeeze
 from coffeechat.lib.validators import refuse_null_characters
@@ -320,18 +320,22 @@ def contact_merge(*, keep: Contact, other: Contact, take: Iterable[str] = ()) ->
 
     # Move every row that points at the duplicate (reverse foreign keys of any app).
     # A model that keeps one row per person (research) says how to join two by defining
-    # `merge_contacts(keep, other)`; the rest simply move.
-    for relation in Contact._meta.related_objects:
-        if relation.one_to_many or relation.one_to_one:
-            related = cast(type[Model], relation.related_model)
-            merge = getattr(related, "merge_contacts", None)
-            if merge is not None:
-                merge(keep, other)
-                continue
-            rows = related._base_manager.filter(**{relation.field.name: other})
-            if related is Contact:
-                rows = rows.exclude(pk=keep.pk)  # the kept contact, if the duplicate referred it
-            rows.update(**{relation.field.name: keep})
+    # `merge_contacts(keep, other)`; the rest simply move. Hidden relations (related_name
+    # "+", such as the person a reply referred you to) move too.
+    for relation in Contact._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
+            continue  # forward fields, and tags (united below)
+        related = cast(type[Model], relation.related_model)
+        if related._meta.auto_created:
+            continue  # a many-to-many's own table
+        merge = getattr(related, "merge_contacts", None)
+        if merge is not None:
+            merge(keep, other)
+            continue
+        rows = related._base_manager.filter(**{relation.field.name: other})
+        if related is Contact:
+            rows = rows.exclude(pk=keep.pk)  # the kept contact, if the duplicate referred it
+        rows.update(**{relation.field.name: keep})
     if keep.referred_by_id == other.pk:
         keep.referred_by = other.referred_by if other.referred_by_id != keep.pk else None
     keep.tags.add(*other.tags.all())

@@ -13,24 +13,16 @@ from django.utils import timezone
 
 from coffeechat.conversations import selectors
 from coffeechat.network.models import Contact
-from coffeechat.outreach.models import MeetingStatus
 
 register = template.Library()
 
 
 @register.inclusion_tag("conversations/includes/contact_meetings.html", takes_context=True)
 def contact_meetings(context: template.Context, contact: Contact) -> dict[str, Any]:
-    owner = context["request"].user
-    now = timezone.now()
-    rows = selectors.contact_meetings(owner, contact, now)
-    upcoming = [
-        row
-        for row in rows
-        if row.meeting.status == MeetingStatus.SCHEDULED and row.meeting.end >= now
-    ]
+    upcoming, past = selectors.contact_meetings(context["request"].user, contact, timezone.now())
     return {
         "contact": contact,
         "upcoming": upcoming,
-        "past": rows[len(upcoming) :],
+        "past": past,
         "research": selectors.research_for(contact),
     }

@@ -25,6 +25,7 @@ from django_htmx.http import reswap, retarget
 
 from coffeechat.conversations import selectors, services
 from coffeechat.conversations.bank import BUILT_IN_QUESTIONS, CLOSING_QUESTION
+from coffeechat.conversations.forms import FollowUpForm, NoteForm, ReferralForm
 from coffeechat.conversations.models import Note, NoteKind, PlanState
 from coffeechat.conversations.planning import WRAP_UP_MINUTES
 from coffeechat.conversations.selectors import MeetingPrep
@@ -54,30 +55,6 @@ SUMMARY_STATES = (
 def new_client_key() -> str:
     """Identifies one capture, so sending it again (a retry) cannot add it twice."""
     return secrets.token_hex(16)
-
-
-class NoteForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind", choices=NoteKind.choices, initial=NoteKind.NOTE, widget=forms.RadioSelect
-    )
-    text = forms.CharField(
-        label="Note text", max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-
-class ReferralForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    organization_name = forms.CharField(
-        label="Organization (optional)", max_length=200, required=False
-    )
-    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
-    email = forms.EmailField(label="Email (optional)", required=False)
-    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-
-class FollowUpForm(forms.Form):
-    text = forms.CharField(label="Add a follow-up question", max_length=500)
 
 
 @dataclass(frozen=True)
