@@ -110,8 +110,8 @@ def main() -> None:
     assert item is not None
     htmx = {"HTTP_HX_REQUEST": "true"}
     pages: list[tuple[str, Callable[[], object]]] = [
-        ("meetings page (upcoming)", lambda: client.get("/meetings/")),
-        ("meetings page (past, 200)", lambda: client.get("/meetings/?when=past")),
+        ("meetings page (100 upcoming, latest 100 past)", lambda: client.get("/meetings/")),
+        ("meetings page, past only (latest 100)", lambda: client.get("/meetings/?when=past")),
         ("a meeting", lambda: client.get(f"/meetings/{soon.uuid}/")),
         ("plan page (bank of 17)", lambda: client.get(f"/meetings/{soon.uuid}/plan/")),
         ("prep sheet", lambda: client.get(f"/meetings/{soon.uuid}/prep/")),

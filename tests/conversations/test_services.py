@@ -239,3 +239,16 @@ def test_referral_rows_survive_contact_merge(alice: Any, meeting: Any) -> None:
     dup = make_contact(alice, "Sam O.")
     contact_merge(keep=dup, other=referral.contact)
     assert Referral.objects.get(pk=referral.pk).contact == dup
+
+
+def test_practice_answers_are_capped_but_existing_ones_stay_editable(
+    alice: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "MAX_PRACTICE_ANSWERS", 2)
+    services.practice_answer_save(owner=alice, prompt="One?", answer="a")
+    services.practice_answer_save(owner=alice, prompt="Two?", answer="b")
+    with pytest.raises(ValidationError):
+        services.practice_answer_save(owner=alice, prompt="Three?", answer="c")
+    assert services.practice_answer_save(owner=alice, prompt="One?", answer="better").answer == (
+        "better"
+    )

@@ -39,6 +39,7 @@ from coffeechat.outreach.models import Meeting, MeetingStatus
 
 MAX_PLAN = 40
 MAX_QUESTIONS = 500
+MAX_PRACTICE_ANSWERS = 200
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -525,6 +526,11 @@ def conversation_finish(*, meeting: Meeting, now: dt.datetime | None = None) -> 
 def practice_answer_save(*, owner: Any, prompt: str, answer: str) -> PracticeAnswer:
     prompt = _text(prompt, "prompt", 500, required=True)
     answer = _text(answer, "answer", 5_000)
+    answers = PracticeAnswer.objects.filter(owner=owner)
+    if answers.count() >= MAX_PRACTICE_ANSWERS and not answers.filter(prompt=prompt).exists():
+        raise ValidationError(
+            f"You have {MAX_PRACTICE_ANSWERS} practice answers; clear some first."
+        )
     saved, _ = PracticeAnswer.objects.update_or_create(
         owner=owner, prompt=prompt, defaults={"answer": answer}
     )
