@@ -24,7 +24,7 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
 
 
-def failed(result: Any, message: str) -> None:
+def assert_failed(result: Any, message: str) -> None:
     """Exit 1 with one line on stderr saying `message`, and no traceback."""
     assert result.exit_code == 1, result.output
     assert message in result.stderr
@@ -104,11 +104,13 @@ def test_meetings_when_there_are_none(alice: Any) -> None:
 
 
 def test_meetings_refuses_past_and_all_together(alice: Any) -> None:
-    failed(run("meetings", "--user", "alice", "--past", "--all"), "Give --past or --all, not both.")
+    assert_failed(
+        run("meetings", "--user", "alice", "--past", "--all"), "Give --past or --all, not both."
+    )
 
 
 def test_meetings_for_nobody_is_an_error(db: Any) -> None:
-    failed(run("meetings", "--user", "nobody"), "No user named “nobody”.")
+    assert_failed(run("meetings", "--user", "nobody"), "No user named “nobody”.")
 
 
 def test_meetings_shows_only_the_users_own(alice: Any, bob: Any, meeting: Meeting) -> None:
@@ -163,7 +165,9 @@ def test_prep_into_a_missing_folder_is_an_error(
 ) -> None:
     target = tmp_path / "nowhere" / "dana.md"
 
-    failed(run("prep", "Dana Reyes", "--user", "alice", "-o", str(target)), "Could not write")
+    assert_failed(
+        run("prep", "Dana Reyes", "--user", "alice", "-o", str(target)), "Could not write"
+    )
     assert not target.exists()
 
 
@@ -171,7 +175,7 @@ def test_prep_without_an_upcoming_meeting(alice: Any) -> None:
     grace = make_contact(alice, "Grace Liu")
     make_meeting(alice, grace, hours=-48)
 
-    failed(run("prep", "Grace Liu", "--user", "alice"), "No upcoming meeting with Grace Liu")
+    assert_failed(run("prep", "Grace Liu", "--user", "alice"), "No upcoming meeting with Grace Liu")
 
 
 @pytest.mark.parametrize(
@@ -190,7 +194,7 @@ def test_prep_of_someone_elses_or_nobody_is_an_error(
 
     result = run("prep", value.get(who, who), "--user", "alice")
 
-    failed(result, message)
+    assert_failed(result, message)
     assert result.stdout == ""
 
 
@@ -273,9 +277,9 @@ def test_questions_add_json(alice: Any) -> None:
     ],
 )
 def test_questions_add_refuses_bad_input(alice: Any, args: list[str], message: str) -> None:
-    failed(run("questions", "add", *args, "--user", "alice"), message)
+    assert_failed(run("questions", "add", *args, "--user", "alice"), message)
     assert not Question.objects.exists()
 
 
 def test_questions_list_refuses_an_unknown_tiara(alice: Any) -> None:
-    failed(run("questions", "list", "--user", "alice", "--tiara", "x"), "--tiara “x”")
+    assert_failed(run("questions", "list", "--user", "alice", "--tiara", "x"), "--tiara “x”")
