@@ -806,10 +806,11 @@ def test_bob_gets_404_on_alices_ids_and_changes_nothing(bob, alices_ids, method,
 
 
 def test_every_id_route_is_in_the_404_test():
-    from coffeechat.api.conversations import router
+    from coffeechat.api import conversations, preparing
 
     routes = {
         (method.lower(), path)
+        for router in (conversations.router, preparing.router)
         for path, view in router.path_operations.items()
         if "{" in path
         for operation in view.operations

@@ -252,3 +252,20 @@ def test_practice_answers_are_capped_but_existing_ones_stay_editable(
     assert services.practice_answer_save(owner=alice, prompt="One?", answer="better").answer == (
         "better"
     )
+
+
+def test_a_question_deleted_from_the_bank_keeps_its_place_and_note_in_a_plan(
+    alice: Any, meeting: Any
+) -> None:
+    own = services.question_create(owner=alice, text="How did you learn SQL?")
+    builtin = bank(alice)[0]
+    services.plan_set(meeting=meeting, questions=[own, builtin])
+    item = PlannedQuestion.objects.get(meeting=meeting, question=own)
+    services.plan_mark(item=item, state=PlanState.ASKED, note="Online course")
+    services.question_delete(question=own)
+    services.plan_set(meeting=meeting, questions=[builtin])
+    plan = list(PlannedQuestion.objects.filter(meeting=meeting))
+    assert [(p.text, p.note) for p in plan] == [
+        (builtin.text, ""),
+        ("How did you learn SQL?", "Online course"),
+    ]

@@ -27,6 +27,7 @@ from coffeechat.api.exports import router as exports_router
 from coffeechat.api.imports import router as imports_router
 from coffeechat.api.organizations import router as organizations_router
 from coffeechat.api.outreach import router as outreach_router
+from coffeechat.api.preparing import router as preparing_router
 
 # Endpoints name their single body parameter `payload`; clients never see that name, so
 # it is dropped from error locations: ["body", "payload", "email"] -> ["body", "email"].
@@ -73,6 +74,7 @@ api.add_router("/calendars", calendars_router)
 api.add_router("/busy", busy_router)
 api.add_router("", outreach_router)
 api.add_router("", conversations_router)
+api.add_router("", preparing_router)
 
 
 def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:

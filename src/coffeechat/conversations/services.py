@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from coffeechat.conversations.bank import BUILT_IN_QUESTIONS
@@ -283,22 +283,18 @@ def plan_set(*, meeting: Meeting, questions: list[Question]) -> list[PlannedQues
     """The plan becomes exactly these bank questions in this order.
 
     Questions already on the plan keep what happened to them and their notes; follow-ups
-    added during the conversation stay at the end.
+    added during the conversation, and questions since deleted from the bank, stay at the end.
     """
     _owned(meeting.owner, *questions)
     if len({q.pk for q in questions}) != len(questions):
         raise ValidationError({"questions": ["A question is on the plan twice."]})
     if len(questions) > MAX_PLAN:
         raise ValidationError({"questions": [f"Plan at most {MAX_PLAN} questions."]})
-    current = {
-        item.question_id: item
-        for item in PlannedQuestion.objects.filter(meeting=meeting, follow_up=False)
-    }
-    keep = {q.pk for q in questions}
-    PlannedQuestion.objects.filter(meeting=meeting, follow_up=False).exclude(
-        question_id__in=keep
-    ).delete()
-    PlannedQuestion.objects.filter(meeting=meeting, follow_up=False, question__isnull=True).delete()
+    from_bank = PlannedQuestion.objects.filter(
+        meeting=meeting, follow_up=False, question__isnull=False
+    )
+    current = {item.question_id: item for item in from_bank}
+    from_bank.exclude(question_id__in=[q.pk for q in questions]).delete()
     plan = []
     for n, question in enumerate(questions):
         item = current.get(question.pk)
@@ -309,10 +305,12 @@ def plan_set(*, meeting: Meeting, questions: list[Question]) -> list[PlannedQues
         item.position = n
         item.save()
         plan.append(item)
-    for n, item in enumerate(
-        PlannedQuestion.objects.filter(meeting=meeting, follow_up=True).order_by("position"),
-        start=len(plan),
-    ):
+    # Follow-ups, and questions deleted from the bank since (their answers and notes are part
+    # of the conversation), stay after the chosen ones.
+    rest = PlannedQuestion.objects.filter(meeting=meeting).filter(
+        Q(follow_up=True) | Q(question__isnull=True)
+    )
+    for n, item in enumerate(rest.order_by("position", "id"), start=len(plan)):
         item.position = n
         item.save(update_fields=["position", "updated_at"])
         plan.append(item)
