@@ -75,7 +75,7 @@ def meetings_command(
     """List meetings: when (their time and yours), with whom, and the research still to do.
 
     Upcoming meetings by default, soonest first. A meeting within a day whose research is
-    not done gets a warning, as on the Today list.
+    not done gets a warning, as on the meetings page.
 
     Examples:
 

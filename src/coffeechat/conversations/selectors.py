@@ -279,7 +279,7 @@ def meeting_rows(
 
 
 def research_warnings(owner: Any, now: dt.datetime | None = None) -> list[MeetingRow]:
-    """Meetings within a day whose research is unfinished (the Today list shows these)."""
+    """Meetings within a day whose research is unfinished (what a Today list warns about)."""
     now = now or timezone.now()
     soon = meetings_list(owner, now=now).filter(start__lte=now + RESEARCH_DUE_BEFORE)
     return [row for row in meeting_rows(owner, soon, now) if row.warning]
