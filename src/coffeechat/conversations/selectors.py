@@ -358,11 +358,7 @@ def meeting_prep(owner: Any, meeting: Meeting, now: dt.datetime | None = None) -
         research=research_for(meeting.contact),
         plan=list(PlannedQuestion.objects.filter(meeting=meeting).select_related("question")),
         notes=list(Note.objects.filter(meeting=meeting)),
-        referrals=list(
-            Referral.objects.filter(meeting=meeting).select_related(
-                "contact", "contact__organization"
-            )
-        ),
+        referrals=referrals_for(meeting),
         conversation=conversation_for(meeting),
         pitch=profile.elevator_pitch,
         student_name=profile.name,

@@ -390,13 +390,6 @@ def conversation_start(*, meeting: Meeting, now: dt.datetime | None = None) -> C
     return conversation
 
 
-def conversation_restart(*, meeting: Meeting, now: dt.datetime | None = None) -> Conversation:
-    conversation = conversation_start(meeting=meeting, now=now)
-    conversation.started_at = now or timezone.now()
-    conversation.save(update_fields=["started_at"])
-    return conversation
-
-
 def note_add(
     *, meeting: Meeting, text: str, kind: str = NoteKind.NOTE, client_key: str = ""
 ) -> tuple[Note, bool]:
@@ -494,13 +487,6 @@ def referral_add(
         refuse_null_characters(referral)
         referral.save()
     return referral, True
-
-
-def referral_remove(*, referral: Referral, delete_contact: bool = False) -> None:
-    contact = referral.contact
-    referral.delete()
-    if delete_contact:
-        contact.delete()
 
 
 @transaction.atomic
