@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "coffeechat.network",
     "coffeechat.outreach",
     "coffeechat.conversations",
+    "coffeechat.followups",
     "coffeechat.interchange",
 ]
 

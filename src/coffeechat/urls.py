@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("coffeechat.interchange.urls")),
     path("", include("coffeechat.conversations.urls")),
     path("", include("coffeechat.outreach.urls")),
+    path("", include("coffeechat.followups.urls")),
     path("api/v1/", include("coffeechat.api.urls")),
 ]

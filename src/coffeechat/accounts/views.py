@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/welcome.html")
     if services.profile_for(request.user).completed_at is None:
         return redirect("profile")
-    return redirect("contact_list")
+    return redirect("today")
 
 
 @require_http_methods(["GET", "POST"])

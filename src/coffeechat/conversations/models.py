@@ -240,6 +240,11 @@ class Note(models.Model):
     # does not add it twice.
     client_key = models.CharField(max_length=64, blank=True, editable=False)
     acted_on_at = models.DateTimeField("acted on", null=True, blank=True)
+    # What the student did with the advice or resource and how it helped: the progress
+    # update to the contact quotes it.
+    outcome = models.TextField(
+        "what came of it", max_length=2_000, blank=True, validators=[MaxLengthValidator(2_000)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -420,6 +420,7 @@ def note_update(
     text: str | None = None,
     kind: str | None = None,
     acted_on: bool | None = None,
+    outcome: str | None = None,
     now: dt.datetime | None = None,
 ) -> Note:
     if text is not None:
@@ -430,6 +431,8 @@ def note_update(
         note.kind = kind
     if acted_on is not None:
         note.acted_on_at = (note.acted_on_at or now or timezone.now()) if acted_on else None
+    if outcome is not None:
+        note.outcome = _text(outcome, "outcome", 2_000)
     note.save()
     return note
 

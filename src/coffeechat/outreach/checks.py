@@ -40,6 +40,10 @@ KINDS = (
     "confirm",
     "who_else",
     "linkedin_note",
+    "thank_you",
+    "linkedin_connect",
+    "progress_update",
+    "keep_in_touch",
 )
 
 
@@ -750,6 +754,38 @@ def check_fits_linkedin(draft: Draft, context: CheckContext) -> CheckResult:
     )
 
 
+_BRACKETS = re.compile(r"\[[^\]\n]{2,120}\]")
+
+
+def check_no_blanks(draft: Draft, context: CheckContext) -> CheckResult:
+    """A follow-up draft leaves [blanks] for what only the student knows."""
+    found = _BRACKETS.findall(draft.body)
+    return _result(
+        "no_blanks",
+        not found,
+        "Every [blank] is filled in",
+        f"Replace {found[0] if found else ''} with your own words.",
+    )
+
+
+_SPECIFIC = _words_in(
+    r"advice|suggest\w*|recommend\w*|told me|mentioned|tip|idea|pointer|resource|book"
+    r"|article|podcast|course|introduc\w*|learned|learnt|insight"
+)
+
+
+def check_specific(draft: Draft, context: CheckContext) -> CheckResult:
+    """A thank-you that names one thing they said is remembered; a generic one is not."""
+    ok = bool(_SPECIFIC.search(_parts_of(draft, context).folded)) or "“" in draft.body
+    return _result(
+        "specific",
+        ok,
+        "Names something specific they told you",
+        "Quote one piece of advice or a resource from your notes: “I especially appreciated "
+        "your advice to …”.",
+    )
+
+
 # --- Which rules apply ----------------------------------------------------------------------
 
 _REQUEST: list[Check] = [
@@ -784,6 +820,16 @@ _BY_KIND: dict[str, list[Check]] = {
         check_short,
         check_concise,
     ],
+    "thank_you": [check_thanks, check_specific, check_no_blanks, check_not_job_ask, check_short],
+    "linkedin_connect": [check_fits_linkedin, check_thanks, check_no_blanks, check_not_job_ask],
+    "progress_update": [
+        check_thanks,
+        check_specific,
+        check_no_blanks,
+        check_not_job_ask,
+        check_short,
+    ],
+    "keep_in_touch": [check_has_subject, check_no_blanks, check_not_job_ask, check_short],
     "linkedin_note": [
         check_fits_linkedin,
         check_introduces,

@@ -38,6 +38,9 @@ PLACEHOLDERS: dict[str, str] = {
     "medium": "How to meet, e.g. “phone or Zoom”",
     "times": "The proposed times, one per line",
     "time": "The time they chose (replies to a yes)",
+    "met_when": "When you talked, e.g. “on Tuesday” (follow-ups)",
+    "learned": "Something specific from your notes, e.g. “your advice to join the UX guild” (follow-ups)",
+    "acted_on": "What you did with their advice or resource (progress updates)",
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -162,6 +165,43 @@ Best,
 Thank you for letting me know, and for taking the time to answer. Do you know anyone else in {field} who might be willing to chat with me for {minutes} minutes?
 
 Thanks again,
+{my_name}""",
+    ),
+    Kind.THANK_YOU: Template(
+        subject="Thank you for your time",
+        body="""Hi {first_name},
+
+Thank you for talking with me {met_when} about {their_work}. I especially appreciated {learned}; it gave me a much clearer picture of {field}.
+
+I'll let you know how it goes. Thanks again for your time and advice.
+
+Best,
+{my_name}""",
+    ),
+    Kind.LINKEDIN_CONNECT: Template(
+        subject="",
+        body="Hi {first_name}, thank you again for talking with me {met_when}. I appreciated {learned} and would like to stay in touch here. Thanks! {my_first_name}",
+    ),
+    Kind.PROGRESS_UPDATE: Template(
+        subject="Your advice helped",
+        body="""Hi {first_name},
+
+When we talked {met_when}, you suggested {learned}. I wanted to let you know what came of it: {acted_on}
+
+Thank you again for pointing me that way.
+
+Best,
+{my_name}""",
+    ),
+    Kind.KEEP_IN_TOUCH: Template(
+        subject="Catching up",
+        body="""Hi {first_name},
+
+I hope things are going well at {organization}. Since we talked {met_when}, [one line on what you have been doing, and what came of their advice].
+
+Would you have 15 minutes in the coming weeks to catch up? I'd love to hear what you are working on.
+
+Best,
 {my_name}""",
     ),
     Kind.LINKEDIN_NOTE: Template(

@@ -71,10 +71,18 @@ class Kind(models.TextChoices):
     CONFIRM = "confirm", "Reply to a yes: confirm the time"
     WHO_ELSE = "who_else", "Reply to a no: thank them, ask who else"
     LINKEDIN_NOTE = "linkedin_note", "LinkedIn connection note"
+    THANK_YOU = "thank_you", "Thank-you after a conversation"
+    LINKEDIN_CONNECT = "linkedin_connect", "LinkedIn: connect after a conversation"
+    PROGRESS_UPDATE = "progress_update", "Progress update: how their advice helped"
+    KEEP_IN_TOUCH = "keep_in_touch", "Keeping in touch"
 
 
 # The first-request variants: a reply answers one of these (or the nudge after it).
 REQUEST_KINDS = frozenset(k for k in Kind.values if k.startswith("request_"))
+# Follow-up after a conversation: written from its notes by the followups app.
+FOLLOW_UP_KINDS = frozenset(
+    {Kind.THANK_YOU, Kind.LINKEDIN_CONNECT, Kind.PROGRESS_UPDATE, Kind.KEEP_IN_TOUCH}
+)
 
 
 class Channel(models.TextChoices):

@@ -24,7 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, BinaryIO, cast
@@ -47,6 +47,7 @@ from coffeechat.network.models import Contact, Source
 from coffeechat.network.services import contact_create
 from coffeechat.outreach import drafting, invites, selectors
 from coffeechat.outreach.models import (
+    FOLLOW_UP_KINDS,
     REQUEST_KINDS,
     BusyInterval,
     Calendar,
@@ -494,8 +495,14 @@ def draft_values(
     labels: list[str],
     subject: str = "",
     time: str = "",
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """What the placeholders of a template stand for, for this contact and student."""
+    """What the placeholders of a template stand for, for this contact and student.
+
+    `extra` fills the follow-up placeholders (when you met, what you learned, what you
+    did), which only the followups app can read from a conversation's notes; without it
+    they are [blanks] the draft checks ask the student to fill.
+    """
     profile = profile_for(owner)
     referrer = contact.referred_by.name if contact.referred_by is not None else ""
     interests = [f.strip() for f in profile.fields_of_interest.split(",") if f.strip()]
@@ -527,7 +534,10 @@ def draft_values(
         "times": "\n".join(f"- {label}" for label in labels),
         "time": time,
         "subject": subject,
-    }
+        "met_when": "recently",
+        "learned": "[something specific they told you]",
+        "acted_on": "[what you did and how it helped]",
+    } | dict(extra or {})
 
 
 def _thread_parent(contact: Contact) -> Message | None:
@@ -550,6 +560,7 @@ def message_draft(
     count: int = 3,
     meeting: Meeting | None = None,
     now: dt.datetime | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> Message:
     """A new draft to the contact from the owner's template for `kind`.
 
@@ -605,6 +616,7 @@ def message_draft(
         labels=labels,
         subject=_strip_re(parent.subject) if parent is not None else "",
         time=time or "the time you chose",
+        extra=extra,
     )
     subject = drafting.fill(template.subject, values).strip()
     if subject in {"Re:", "Re: "} or subject.endswith("Re:"):
@@ -618,7 +630,10 @@ def message_draft(
         minutes=minutes,
         medium=medium,
         slots=[slot_to_json(s) for s in slots],
-        in_reply_to=parent.message_id if parent is not None and kind not in REQUEST_KINDS else "",
+        # A follow-up starts its own thread: "Thank you for your time" is not a reply.
+        in_reply_to=parent.message_id
+        if parent is not None and kind not in REQUEST_KINDS | FOLLOW_UP_KINDS
+        else "",
     )
     message.save()
     return message

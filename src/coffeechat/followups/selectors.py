@@ -1,0 +1,276 @@
+"""Reading follow-ups: the facts the rules need, the reminders, and the Today list.
+
+Everything is scoped to the owner. The facts for all of a student's people are read in a
+fixed number of queries (no query per person), then the pure rules in `rules.py` run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from coffeechat.accounts.services import profile_for
+from coffeechat.conversations.models import Note, OrganizationResearch, Research
+from coffeechat.conversations.selectors import MeetingRow, meeting_rows
+from coffeechat.followups import rules
+from coffeechat.followups.models import FollowupSettings, ReminderChoice
+from coffeechat.followups.rules import Bucket, Clock, Numbers, Reminder, Rule
+from coffeechat.network.models import Contact, Source
+from coffeechat.outreach.models import Meeting, MeetingStatus, Message, Reply
+from coffeechat.outreach.selectors import student_zone
+
+NUMBER_FIELDS = (
+    "thank_you_hours",
+    "linkedin_days",
+    "progress_days",
+    "keep_in_touch_months",
+    "try_next_days",
+    "nudge_days",
+    "prepare_days",
+)
+
+
+def settings_for(user: Any) -> FollowupSettings:
+    """The user's follow-up settings; the defaults (unsaved) when they never changed them."""
+    found = FollowupSettings.objects.filter(user=user).first()
+    return found if found is not None else FollowupSettings(user=user)
+
+
+def numbers_of(settings: FollowupSettings) -> Numbers:
+    return Numbers(**{name: getattr(settings, name) for name in NUMBER_FIELDS})
+
+
+def clock_for(user: Any, now: dt.datetime | None = None) -> Clock:
+    return Clock(
+        now=now or timezone.now(), tz=student_zone(user), country=profile_for(user).country
+    )
+
+
+def _research_to_do(
+    contact: Contact,
+    research: dict[int, Research],
+    organization_research: dict[int, OrganizationResearch],
+) -> tuple[str, ...]:
+    """The guide's research checklist items not yet done (see conversations.ResearchView)."""
+    to_do = []
+    person = research.get(contact.pk)
+    if person is None or person.searched_at is None:
+        to_do.append(f"search for {contact.name} online")
+    if person is None or person.linkedin_read_at is None:
+        to_do.append("read their LinkedIn page")
+    if contact.organization_id is not None:
+        org = organization_research.get(contact.organization_id)
+        if org is None or org.website_read_at is None:
+            to_do.append("read their organization’s website")
+    return tuple(to_do)
+
+
+def people_facts(owner: Any, now: dt.datetime) -> list[rules.PersonFacts]:
+    """The facts about every person the student has written to, met or taken notes on."""
+    messages: dict[int, list[rules.MessageFact]] = defaultdict(list)
+    requests_by_org: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    replies: dict[int, list[rules.ReplyFact]] = defaultdict(list)
+    meetings: dict[int, list[Any]] = defaultdict(list)
+    notes: dict[int, list[rules.NoteFact]] = defaultdict(list)
+
+    for row in Message.objects.filter(owner=owner).values(
+        "contact_id", "uuid", "kind", "created_at", "sent_at", "contact__organization_id"
+    ):
+        messages[row["contact_id"]].append(
+            rules.MessageFact(str(row["uuid"]), row["kind"], row["created_at"], row["sent_at"])
+        )
+        org = row["contact__organization_id"]
+        if org is not None and row["sent_at"] is not None and row["kind"].startswith("request_"):
+            requests_by_org[org].append((row["contact_id"], row["sent_at"]))
+    for reply in Reply.objects.filter(owner=owner).values("contact_id", "outcome", "received_at"):
+        replies[reply["contact_id"]].append(rules.ReplyFact(reply["outcome"], reply["received_at"]))
+    for meeting in (
+        Meeting.objects.filter(owner=owner)
+        .select_related("conversation")
+        .annotate(planned=Count("plan"))
+    ):
+        meetings[meeting.contact_id].append(meeting)
+    for note in Note.objects.filter(owner=owner).values(
+        "meeting__contact_id", "uuid", "kind", "text", "created_at", "acted_on_at", "outcome"
+    ):
+        notes[note["meeting__contact_id"]].append(
+            rules.NoteFact(
+                str(note["uuid"]),
+                note["kind"],
+                note["text"],
+                note["created_at"],
+                note["acted_on_at"],
+                note["outcome"],
+            )
+        )
+
+    ids = set(messages) | set(replies) | set(meetings) | set(notes)
+    if not ids:
+        return []
+    contacts = Contact.objects.filter(owner=owner, pk__in=ids).select_related("organization")
+    upcoming_ids = {
+        contact_id
+        for contact_id, found in meetings.items()
+        if any(m.status == MeetingStatus.SCHEDULED and m.start > now for m in found)
+    }
+    research = {r.contact_id: r for r in Research.objects.filter(contact_id__in=upcoming_ids)}
+    organization_research = {
+        r.organization_id: r
+        for r in OrganizationResearch.objects.filter(
+            owner=owner, organization__contacts__in=upcoming_ids
+        )
+    }
+
+    facts = []
+    for contact in contacts:
+        meeting_facts = []
+        for meeting in meetings.get(contact.pk, []):
+            conversation = getattr(meeting, "conversation", None)
+            upcoming = meeting.status == MeetingStatus.SCHEDULED and meeting.start > now
+            meeting_facts.append(
+                rules.MeetingFact(
+                    key=str(meeting.uuid),
+                    start=meeting.start,
+                    end=meeting.end,
+                    status=meeting.status,
+                    finished_at=conversation.finished_at if conversation is not None else None,
+                    research_to_do=_research_to_do(contact, research, organization_research)
+                    if upcoming
+                    else (),
+                    planned_questions=getattr(meeting, "planned", 0),
+                )
+            )
+        organization_requests: tuple[dt.datetime, ...] = ()
+        if contact.organization_id is not None:
+            organization_requests = tuple(
+                sent
+                for other, sent in requests_by_org.get(contact.organization_id, [])
+                if other != contact.pk
+            )
+        facts.append(
+            rules.PersonFacts(
+                key=str(contact.uuid),
+                name=contact.name,
+                organization=contact.organization.name if contact.organization else "",
+                linkedin_connected=contact.source == Source.LINKEDIN,
+                meetings=tuple(meeting_facts),
+                messages=tuple(messages.get(contact.pk, [])),
+                replies=tuple(replies.get(contact.pk, [])),
+                notes=tuple(notes.get(contact.pk, [])),
+                organization_requests=organization_requests,
+            )
+        )
+    return facts
+
+
+def choices_for(owner: Any) -> dict[tuple[str, str], rules.Choice]:
+    return {
+        (c.rule, c.object_key): rules.Choice(c.snoozed_until, c.dismissed_due)
+        for c in ReminderChoice.objects.filter(owner=owner)
+    }
+
+
+@dataclass
+class Reminders:
+    """The student's reminders as they want to see them, and those they put aside."""
+
+    clock: Clock
+    numbers: Numbers
+    shown: list[Reminder]  # snoozed ones at the day their snooze ends
+    dismissed: list[Reminder] = field(default_factory=list)
+
+    def find(self, rule: str, key: str) -> Reminder | None:
+        for reminder in [*self.shown, *self.dismissed]:
+            if reminder.rule == rule and reminder.key == key:
+                return reminder
+        return None
+
+
+def reminders_for(owner: Any, now: dt.datetime | None = None) -> Reminders:
+    """Every reminder of the owner (due now or later), with snoozes and dismissals applied."""
+    clock = clock_for(owner, now)
+    numbers = numbers_of(settings_for(owner))
+    found = rules.reminders(people_facts(owner, clock.now), numbers, clock)
+    choices = choices_for(owner)
+    shown, dismissed = [], []
+    for reminder in found:
+        applied = rules.apply_choice(reminder, choices.get((reminder.rule, reminder.key)), clock)
+        if applied is None:
+            dismissed.append(reminder)
+        else:
+            shown.append(applied)
+    shown.sort(key=lambda r: (r.due, r.deadline or clock.now, r.contact_name, r.rule))
+    return Reminders(clock, numbers, shown, dismissed)
+
+
+def reminder_get_for_user(
+    owner: Any, rule: str, key: str, now: dt.datetime | None = None
+) -> Reminder:
+    """One current reminder of the owner, or LookupError (a 404 to pages and the API)."""
+    if rule not in Rule._value2member_map_:
+        raise LookupError(rule)
+    found = reminders_for(owner, now).find(rule, key)
+    if found is None:
+        raise LookupError(key)
+    return found
+
+
+UPCOMING_DAYS = 7
+
+
+@dataclass
+class Today:
+    clock: Clock
+    overdue: list[Reminder]
+    today: list[Reminder]
+    week: list[Reminder]
+    later: list[Reminder]
+    meetings: list[MeetingRow]  # scheduled in the next 7 days
+    snoozed: int = 0
+
+    @property
+    def date(self) -> dt.date:
+        return self.clock.today
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.overdue or self.today or self.week or self.meetings)
+
+    def sections(self) -> list[tuple[Bucket, list[Reminder]]]:
+        return [
+            (Bucket.OVERDUE, self.overdue),
+            (Bucket.TODAY, self.today),
+            (Bucket.WEEK, self.week),
+        ]
+
+
+def today_for(owner: Any, now: dt.datetime | None = None) -> Today:
+    """The Today list: overdue, due today, this week, and meetings in the next 7 days."""
+    found = reminders_for(owner, now)
+    clock = found.clock
+    sorted_into = rules.buckets(found.shown, clock)
+    soon = (
+        Meeting.objects.filter(
+            owner=owner,
+            status=MeetingStatus.SCHEDULED,
+            end__gt=clock.now,
+            start__lt=clock.now + dt.timedelta(days=UPCOMING_DAYS),
+        )
+        .select_related("contact", "contact__organization", "contact__research")
+        .select_related("contact__organization__research")
+        .order_by("start")
+    )
+    return Today(
+        clock=clock,
+        overdue=sorted_into.overdue,
+        today=sorted_into.today,
+        week=sorted_into.week,
+        later=sorted_into.later,
+        meetings=meeting_rows(owner, soon, clock.now),
+        snoozed=sum(1 for r in found.shown if r.snoozed_until is not None),
+    )
