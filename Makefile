@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/import_linkedin.py
 	$(BIN)/python bench/outreach.py
 	$(BIN)/python bench/conversations.py
+	$(BIN)/python bench/followups.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

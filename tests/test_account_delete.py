@@ -20,6 +20,9 @@ from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create, user_delete
 from coffeechat.cli import app
 from coffeechat.conversations import services as conversations
+from coffeechat.followups import selectors as followups_selectors
+from coffeechat.followups import services as followups
+from coffeechat.followups.models import DigestSent
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact
 from coffeechat.outreach import services as outreach
@@ -109,6 +112,12 @@ def fill(user: Any) -> None:
     conversations.referral_add(meeting=meeting, name="Dana Reyes")
     conversations.conversation_finish(meeting=meeting)
     conversations.practice_answer_save(owner=user, prompt="Tell me about yourself.", answer="I…")
+    # Follow through: own numbers, a calendar feed, a reminder put off, a digest sent.
+    followups.settings_update(user=user, keep_in_touch_months=2, digest=True)
+    followups.feed_token_new(user=user)
+    first = followups_selectors.reminders_for(user).shown[0]
+    followups.reminder_snooze(owner=user, rule=first.rule, key=first.key, days=2)
+    DigestSent.objects.create(owner=user, day=timezone.localdate(), sent_at=timezone.now())
     user.groups.add(Group.objects.get_or_create(name="career centre staff")[0])
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
 
@@ -139,6 +148,9 @@ def test_the_fixture_makes_a_row_in_every_model_a_user_owns(two_full_accounts):
         "conversations.PlannedQuestion",
         "conversations.Referral",
         "conversations.Conversation",
+        "followups.FollowupSettings",
+        "followups.ReminderChoice",
+        "followups.DigestSent",
     } <= labels
 
 

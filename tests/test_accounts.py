@@ -81,7 +81,7 @@ def test_first_profile_save_leads_to_the_list(client, db):
     assert profile.preferred_media == ["phone", "video"]
     assert profile.default_minutes == 20
     assert profile.completed_at is not None
-    assert client.get(reverse("home"))["Location"] == reverse("contact_list")
+    assert client.get(reverse("home"))["Location"] == reverse("today")
     assert 'data-chosen="yes"' in client.get(reverse("profile")).text
 
 

@@ -207,9 +207,20 @@ def test_openapi_schema_lists_every_path_and_both_auth_schemes(db: Any) -> None:
         "/api/v1/contacts/{contact_id}/research",
         "/api/v1/contacts/{contact_id}/research/links",
         "/api/v1/research/links/{link_id}",
+        "/api/v1/today",
+        "/api/v1/reminders",
+        "/api/v1/reminders/{rule}/{key}",
+        "/api/v1/reminders/{rule}/{key}/snooze",
+        "/api/v1/reminders/{rule}/{key}/dismiss",
+        "/api/v1/reminders/{rule}/{key}/restore",
+        "/api/v1/reminders/{rule}/{key}/draft",
+        "/api/v1/follow-up-settings",
+        "/api/v1/follow-up-settings/feed",
     }
     assert set(schema["paths"]["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}
     assert set(schema["paths"]["/api/v1/meetings/{meeting_id}/plan"]) == {"get", "put", "post"}
+    assert set(schema["paths"]["/api/v1/follow-up-settings"]) == {"get", "patch"}
+    assert set(schema["paths"]["/api/v1/follow-up-settings/feed"]) == {"post", "delete"}
     ics = schema["paths"]["/api/v1/meetings/{meeting_id}/ics"]["get"]["responses"]["200"]
     assert set(ics["content"]) == {"text/calendar"}
     schemes = schema["components"]["securitySchemes"]

@@ -444,12 +444,17 @@ def test_note_change_and_delete(alice_client, meeting):
     note, _ = services.note_add(meeting=meeting, text="Read Storytelling with Data")
 
     changed = send(
-        alice_client, "patch", f"/notes/{note.uuid}", {"kind": "resource", "acted_on": True}
+        alice_client,
+        "patch",
+        f"/notes/{note.uuid}",
+        {"kind": "resource", "acted_on": True, "outcome": "Rebuilt my portfolio charts"},
     )
 
     assert changed.status_code == 200
     assert changed.json()["kind"] == "resource"
     assert changed.json()["acted_on_at"] is not None
+    assert changed.json()["outcome"] == "Rebuilt my portfolio charts"
+    assert Note.objects.get().outcome == "Rebuilt my portfolio charts"
     assert alice_client.delete(f"{API}/notes/{note.uuid}").status_code == 204
     assert not Note.objects.exists()
 
@@ -473,7 +478,14 @@ def test_bad_notes_are_422_and_add_nothing(alice_client, meeting, body, field):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"), [({"text": ""}, "text"), ({"kind": "x"}, "kind"), ({"text": None}, "text")]
+    ("body", "field"),
+    [
+        ({"text": ""}, "text"),
+        ({"kind": "x"}, "kind"),
+        ({"text": None}, "text"),
+        ({"outcome": "x" * 2001}, "outcome"),
+        ({"outcome": "nul \x00"}, "outcome"),
+    ],
 )
 def test_bad_note_changes_are_422(alice_client, meeting, body, field):
     note, _ = services.note_add(meeting=meeting, text="Keep this")

@@ -27,6 +27,7 @@ from coffeechat.conversations.models import (
     Research,
     ResearchLink,
 )
+from coffeechat.followups import demo as followups_demo
 from coffeechat.network.demo import DEMO_PASSWORD, demo_network_create, demo_user_create
 from coffeechat.network.models import Contact, Source
 from coffeechat.outreach.demo import outreach_demo
@@ -203,7 +204,10 @@ def test_the_demo_command_adds_prepare_and_talk(db: Any) -> None:
     assert result.exit_code == 0, result.stderr
     assert "a finished conversation with notes and referrals" in result.stdout
     user = get_user_model().objects.get(username="demo")
-    assert Meeting.objects.filter(owner=user).count() == 1 + MEETINGS_ADDED
+    assert (
+        Meeting.objects.filter(owner=user).count()
+        == 1 + MEETINGS_ADDED + followups_demo.MEETINGS_ADDED
+    )
     assert Conversation.objects.get(owner=user).finished_at is not None
     assert Referral.objects.filter(owner=user).count() == 2
     upcoming = selectors.meetings_list(user)

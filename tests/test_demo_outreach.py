@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from coffeechat.accounts.models import AvailabilityWindow
 from coffeechat.cli import app
 from coffeechat.conversations.demo import MEETINGS_ADDED
+from coffeechat.followups import demo as followups_demo
 from coffeechat.lib.businessdays import business_day_before, business_days_between, is_business_day
 from coffeechat.network.demo import DEMO_PASSWORD, demo_network_create, demo_user_create
 from coffeechat.network.models import Contact
@@ -223,4 +224,7 @@ def test_the_demo_command_twice_changes_nothing_and_reset_starts_over(db: Any) -
     assert again.pk != first.pk
     assert not Message.objects.filter(owner_id=first.pk).exists()
     assert Message.objects.filter(owner=again).count() == counts[0]
-    assert Meeting.objects.filter(owner=again).count() == 1 + MEETINGS_ADDED
+    assert (
+        Meeting.objects.filter(owner=again).count()
+        == 1 + MEETINGS_ADDED + followups_demo.MEETINGS_ADDED
+    )

@@ -29,6 +29,9 @@ from coffeechat.conversations.models import (
     Research,
     ResearchLink,
 )
+from coffeechat.followups import selectors as followups_selectors
+from coffeechat.followups import services as followups
+from coffeechat.followups.models import FollowupSettings, ReminderChoice
 from coffeechat.interchange import json_backup, json_restore
 from coffeechat.lib.text import squeeze
 from coffeechat.network.demo import DEMO_CONTACT_COUNT, ORGANIZATIONS, demo_network_create
@@ -63,14 +66,18 @@ def restore(owner: Any, text: str) -> dict[str, int]:
 OWNED = (
     *(Contact, Organization, Tag, Calendar, BusyInterval, DraftTemplate, Message, Reply, Meeting),
     *(Question, Research, OrganizationResearch, ResearchLink, PlannedQuestion, Note, Referral),
-    *(Conversation, PracticeAnswer),
+    *(Conversation, PracticeAnswer, ReminderChoice),
 )
 
 
 def rows(owner: Any) -> tuple[int, ...]:
     """How many rows of each kind the backup holds `owner` has."""
     counted = tuple(model.objects.filter(owner=owner).count() for model in OWNED)
-    return (*counted, AvailabilityWindow.objects.filter(user=owner).count())
+    return (
+        *counted,
+        AvailabilityWindow.objects.filter(user=owner).count(),
+        FollowupSettings.objects.filter(user=owner).count(),
+    )
 
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -217,6 +224,48 @@ def prepare_and_talk(owner: Any) -> None:
     conversations.practice_answer_save(owner=owner, prompt="Why health care?", answer="")
 
 
+FOLLOWED_UP = dt.datetime(2026, 11, 4, 10, 0, tzinfo=CHICAGO)
+
+
+def follow_through(owner: Any) -> None:
+    """Follow-ups in every state, through the services: own numbers, a calendar feed, what
+    came of an advice, and a reminder of each kind of record snoozed or dismissed."""
+    followups.settings_update(
+        user=owner, thank_you_hours=48, keep_in_touch_months=4, nudge_days=8, digest=True
+    )
+    followups.feed_token_new(user=owner)
+    advice = Note.objects.get(owner=owner, client_key="note-1")
+    conversations.note_update(note=advice, outcome="I joined the patient council — 患者.")
+    # A request nobody answered: the 3B7 reminders are about it (a message).
+    waiting = Contact.objects.filter(
+        owner=owner, organization__isnull=False, messages=None, replies=None, meetings=None
+    ).order_by("created_at", "pk")[0]
+    request = outreach.message_draft(owner=owner, contact=waiting, now=ASKED)
+    outreach.message_send(message=request, channel="copy", now=ASKED)
+    due = {r.rule: r for r in followups_selectors.reminders_for(owner, FOLLOWED_UP).shown}
+    assert {"thank_you", "progress", "keep_in_touch", "try_next", "nudge"} <= set(due)
+    for rule in ("thank_you", "nudge"):  # about a meeting, a message
+        followups.reminder_dismiss(owner=owner, rule=rule, key=due[rule].key, now=FOLLOWED_UP)
+    for rule, days in [("progress", 3), ("keep_in_touch", 30), ("try_next", 1)]:
+        followups.reminder_snooze(
+            owner=owner, rule=rule, key=due[rule].key, days=days, now=FOLLOWED_UP
+        )
+
+
+def choices_of(owner: Any) -> list[tuple[Any, ...]]:
+    """Each choice with what it is about, by that record's own fields, not its UUID."""
+    reminders = followups_selectors.reminders_for(owner, FOLLOWED_UP)
+    found = []
+    for choice in ReminderChoice.objects.filter(owner=owner):
+        reminder = reminders.find(choice.rule, choice.object_key)
+        assert reminder is not None, choice
+        shown = (reminder.contact_name, reminder.title, reminder.due, reminder.snoozed_until)
+        found.append(
+            (choice.rule, *shown, choice.snoozed_until, choice.dismissed_due, choice.updated_at)
+        )
+    return sorted(found, key=repr)
+
+
 @pytest.fixture
 def rich(alice: Any, settings: Any) -> Any:
     """The demo network plus the awkward cases: forward referrals, ties, unused rows."""
@@ -267,6 +316,7 @@ def rich(alice: Any, settings: Any) -> Any:
         )
     reach_out(alice, settings)
     prepare_and_talk(alice)
+    follow_through(alice)
     return alice
 
 
@@ -282,7 +332,8 @@ def test_export_restore_export_gives_the_same_bytes(rich, bob):
         "busy_intervals": 3,
         "availability_windows": 2,
         "templates": 2,
-        "messages": 6,  # three requests, a confirmation, a "who else", the referral's request
+        # Four requests, a confirmation, a "who else", the referral's request.
+        "messages": 7,
         "replies": 3,
         "meetings": 2,
         "questions": len(BUILT_IN_QUESTIONS) + 1,  # and the own one deleted
@@ -295,6 +346,7 @@ def test_export_restore_export_gives_the_same_bytes(rich, bob):
         "referrals": 2,
         "conversations": 1,
         "practice_answers": 2,
+        "reminder_choices": 5,
     }
     assert rows(bob) == rows(rich)
     assert backup(bob) == text
@@ -482,8 +534,9 @@ def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
         *("questions", "research", "organization_research", "research_links", "plans"),
         *("notes", "referrals", "conversations", "practice_answers"),
     ]
-    assert list(data) == [*sections, *reach_out, *prepare_and_talk]
-    assert (data["format"], data["version"]) == ("coffeechat-backup", 3)
+    follow_through = ["follow_up_settings", "reminder_choices"]
+    assert list(data) == [*sections, *reach_out, *prepare_and_talk, *follow_through]
+    assert (data["format"], data["version"]) == ("coffeechat-backup", 4)
     assert "user" not in data["profile"] and "id" not in data["profile"]
     lina = next(c for c in data["contacts"] if c["name"] == "李娜")
     assert lina["organization"].startswith("org-")
@@ -493,6 +546,30 @@ def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
         assert str(contact.uuid) not in text
     for model in (Message, Reply, Meeting, Question, ResearchLink, PlannedQuestion, Note):
         assert all(str(uuid) not in text for uuid in model.objects.values_list("uuid", flat=True))
+    # The calendar feed's address is a secret, like API tokens.
+    feed = FollowupSettings.objects.get(user=rich)
+    assert feed.feed_token and feed.feed_token not in text
+    assert "feed_token" not in text and "feed_created_at" not in text
+    assert data["follow_up_settings"] == {
+        **dict.fromkeys(["thank_you_hours"], 48),
+        **{"linkedin_days": 1, "progress_days": 2, "keep_in_touch_months": 4},
+        **{"try_next_days": 3, "nudge_days": 8, "prepare_days": 1, "digest": True},
+    }
+    # A choice names what it is about by its key, in the link its rule is about.
+    about = {
+        c["rule"]: {k: v for k, v in c.items() if k in LINKS} for c in data["reminder_choices"]
+    }
+    assert about == {
+        "keep_in_touch": {"contact": okafor_key(data)},
+        "nudge": {"message": "message-7"},
+        "progress": {"note": "note-1"},
+        "thank_you": {"meeting": "meeting-2"},
+        "try_next": {"message": "message-7"},
+    }
+    assert [c["rule"] for c in data["reminder_choices"]] == sorted(about)
+    advice = data["notes"][0]
+    assert (advice["key"], advice["client_key"]) == ("note-1", "note-1")
+    assert advice["outcome"] == "I joined the patient council — 患者."
     # Links between records are keys local to the document, as everywhere else in it.
     (plan,) = [p for p in data["plans"] if len(p["questions"]) == 4]
     assert plan["meeting"] == "meeting-2"
@@ -509,6 +586,56 @@ def test_the_document_is_versioned_and_holds_no_ids_tokens_or_password(rich):
     assert [o["key"] for o in data["organizations"]][:2] == ["org-1", "org-2"]
     twins = [c["notes"] for c in data["contacts"] if c["name"] == "Sam Lee"]
     assert twins == ["first", "second"]
+
+
+LINKS = {"contact", "meeting", "message", "note"}
+
+
+def okafor_key(data: dict[str, Any]) -> str:
+    return next(c["key"] for c in data["contacts"] if c["name"] == "Amara Okafor")
+
+
+def test_restore_keeps_the_follow_up_numbers_and_choices_but_not_the_feed(rich, bob):
+    followups.settings_update(user=bob, try_next_days=2, digest=False)
+    bobs_feed = followups.feed_token_new(user=bob).feed_token
+    restore(bob, backup(rich))
+    bob = type(bob).objects.get(pk=bob.pk)  # his restored profile: alice's zone and country
+
+    numbers = [*followups_selectors.NUMBER_FIELDS, "digest"]
+    assert list(FollowupSettings.objects.filter(user=bob).values_list(*numbers)) == list(
+        FollowupSettings.objects.filter(user=rich).values_list(*numbers)
+    )
+    settings = FollowupSettings.objects.get(user=bob)
+    assert settings.feed_token == bobs_feed  # his own address keeps working; hers never left
+    assert choices_of(bob) == choices_of(rich)
+    assert len(choices_of(bob)) == 5
+    # Each choice is about bob's own record: the reminders he sees are as alice left hers.
+    hers = followups_selectors.reminders_for(rich, FOLLOWED_UP)
+    his = followups_selectors.reminders_for(bob, FOLLOWED_UP)
+    assert sorted((r.rule, r.title, r.due, r.snoozed_until) for r in his.shown) == sorted(
+        (r.rule, r.title, r.due, r.snoozed_until) for r in hers.shown
+    )
+    assert sorted(r.rule for r in his.dismissed) == ["nudge", "thank_you"]
+    assert all(
+        followups_selectors.reminder_get_for_user(bob, c.rule, c.object_key, FOLLOWED_UP)
+        for c in ReminderChoice.objects.filter(owner=bob)
+    )
+    advice = Note.objects.get(owner=bob, client_key="note-1")
+    assert advice.outcome == "I joined the patient council — 患者."
+
+
+def test_a_choice_about_a_record_since_deleted_is_left_out(rich, bob):
+    greg = Meeting.objects.get(owner=rich, contact__name="Greg Olsen")
+    followups.reminder_snooze(
+        owner=rich, rule="prepare", key=str(greg.uuid), days=1, now=FOLLOWED_UP
+    )
+    assert len(json.loads(backup(rich))["reminder_choices"]) == 6
+    greg.delete()  # the choice stays behind in the database, about nothing
+    assert ReminderChoice.objects.filter(owner=rich).count() == 6
+    text = backup(rich)
+    assert len(json.loads(text)["reminder_choices"]) == 5
+    assert restore(bob, text)["reminder_choices"] == 5
+    assert backup(bob) == text
 
 
 def test_restored_people_are_found_by_search(rich, bob):
@@ -549,13 +676,14 @@ def test_thousands_of_people_restore_in_few_queries(bob, django_assert_max_num_q
 # 11:00 in UTC+2 is 09:00 UTC: an hour before 10:00 UTC.
 LATE, EARLY = "2024-09-02T10:00:00Z", "2024-09-02T11:00:00+02:00"
 NAIVE = "2024-09-02T09:00:00"
+SNOOZED = "2024-09-10T08:00:00-05:00"
 
 
 def document(**sections: Any) -> str:
     """A small valid document with one record of each kind; `sections` replace its own."""
     data: dict[str, Any] = {
         "format": "coffeechat-backup",
-        "version": 3,
+        "version": 4,
         "profile": {"display_name": "Sam", "country": "CA"},
         "organizations": [{"key": "org-1", "name": "Acme Health"}],
         "tags": [{"name": "ux"}],
@@ -628,11 +756,26 @@ def document(**sections: Any) -> str:
             }
         ],
         "notes": [
-            {"meeting": "meeting-1", "kind": "advice", "text": "Volunteer.", "client_key": "n-1"}
+            {
+                "key": "note-1",
+                "meeting": "meeting-1",
+                **{"kind": "advice", "text": "Volunteer.", "client_key": "n-1"},
+                "outcome": "I joined the patient council.",
+            }
         ],
         "referrals": [{"meeting": "meeting-1", "contact": "contact-2", "client_key": "r-1"}],
         "conversations": [{"meeting": "meeting-1", "started_at": EARLY, "finished_at": LATE}],
         "practice_answers": [{"prompt": "Tell me about yourself.", "answer": "I study UX."}],
+        "follow_up_settings": {
+            **{"keep_in_touch_months": 6, "try_next_days": 2, "nudge_days": 5},
+            "digest": True,
+        },
+        "reminder_choices": [
+            {"rule": "thank_you", "meeting": "meeting-1", "dismissed_due": LATE},
+            {"rule": "progress", "note": "note-1", "snoozed_until": SNOOZED},
+            {"rule": "keep_in_touch", "contact": "contact-1", "snoozed_until": SNOOZED},
+            {"rule": "nudge", "message": "message-1", "dismissed_due": LATE},
+        ],
     }
     data.update(sections)
     return json.dumps(data, ensure_ascii=False)
@@ -659,6 +802,10 @@ def drop(section: str, name: str, index: int = 0) -> str:
 
 def twice(section: str) -> str:
     return changed(lambda data: data[section].append(data[section][0]))
+
+
+def settings(**fields: Any) -> str:
+    return changed(lambda data: data["follow_up_settings"].update(fields))
 
 
 def _two_meetings_one_uid(data: dict[str, Any]) -> None:
@@ -740,7 +887,7 @@ BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
         "“source_url”: Use the calendar's web address",
     ),
     "huge number": ('{"version": ' + "9" * 5000 + "}", "cannot be read"),
-    "version 4": (changed(lambda d: d.update(version=4)), "reads up to version 3"),
+    "version 5": (changed(lambda d: d.update(version=5)), "reads up to version 4"),
     # Version 2: profile settings for the slot finder, and Reach out.
     "profile country": (
         changed(lambda d: d["profile"].update(country="ZZ")),
@@ -1139,6 +1286,96 @@ BAD_DOCUMENTS: dict[str, tuple[str, str]] = {
         edit("practice_answers", answer="x" * 5001),
         "practice_answers #1: “answer”: Ensure this value has at most 5000 characters",
     ),
+    # Version 4: follow through.
+    "note without a key": (drop("notes", "key"), "notes #1: needs a “key”"),
+    "note key twice": (
+        changed(lambda d: d["notes"].append({**d["notes"][0], "client_key": "n-2"})),
+        "notes #2: the key “note-1” is used twice",
+    ),
+    "note outcome too long": (
+        edit("notes", outcome="x" * 2001),
+        "notes #1: “outcome”: Ensure this value has at most 2000 characters",
+    ),
+    "note outcome a list": (edit("notes", outcome=["a"]), "notes #1: “outcome” must be text"),
+    "settings a list": (
+        document(follow_up_settings=[]),
+        "“follow_up_settings”: must be an object",
+    ),
+    "settings number text": (
+        settings(keep_in_touch_months="3"),
+        "follow_up_settings: “keep_in_touch_months” must be a whole number",
+    ),
+    "settings number fraction": (
+        settings(thank_you_hours=1.5),
+        "follow_up_settings: “thank_you_hours” must be a whole number",
+    ),
+    "settings zero months": (
+        settings(keep_in_touch_months=0),
+        "follow_up_settings: “keep_in_touch_months”: Ensure this value is greater than or equal",
+    ),
+    "settings a year of hours": (
+        settings(thank_you_hours=24 * 365),
+        "follow_up_settings: “thank_you_hours”: Ensure this value is less than or equal to 168.",
+    ),
+    "settings negative days": (
+        settings(linkedin_days=-1),
+        "follow_up_settings: “linkedin_days”: Ensure this value is greater than or equal to 0.",
+    ),
+    "settings nudge before the next person": (
+        settings(try_next_days=5, nudge_days=5),
+        "follow_up_settings: “try_next_days” must be fewer than “nudge_days”",
+    ),
+    "settings digest text": (
+        settings(digest="yes"),
+        "follow_up_settings: “digest” must be true or false",
+    ),
+    "choices object": (document(reminder_choices={}), "“reminder_choices”: must be a list"),
+    "choice a string": (
+        document(reminder_choices=["thank_you"]),
+        "reminder_choices #1: must be an object",
+    ),
+    "choice unknown rule": (
+        edit("reminder_choices", rule="celebrate"),
+        "reminder_choices #1: “rule” “celebrate” is not one of thank_you, prepare, progress,",
+    ),
+    "choice no rule": (
+        drop("reminder_choices", "rule"),
+        "reminder_choices #1: needs a “rule”: one of thank_you, prepare, progress, linkedin,",
+    ),
+    "choice rule a number": (
+        edit("reminder_choices", rule=1),
+        "reminder_choices #1: “rule” “1” is not one of",
+    ),
+    "choice about a meeting not there": (
+        edit("reminder_choices", meeting="meeting-9"),
+        "reminder_choices #1: “meeting” points at “meeting-9”, which is not in the backup's",
+    ),
+    "choice about a note not there": (
+        edit("reminder_choices", 1, note="n-1"),  # a note's client_key is not its key
+        "reminder_choices #2: “note” points at “n-1”, which is not in the backup's “notes”",
+    ),
+    "choice about a message by a meeting's key": (
+        edit("reminder_choices", 3, message="meeting-1"),
+        "reminder_choices #4: “message” points at “meeting-1”, which is not in the backup's",
+    ),
+    "choice about nothing": (
+        drop("reminder_choices", "contact", 2),
+        "reminder_choices #3: needs a “contact” (the key of one of “contacts”)",
+    ),
+    "choice about the wrong kind of record": (
+        changed(lambda d: d["reminder_choices"][0].update(contact="contact-1")),
+        "reminder_choices #1: a “thank_you” reminder is about a “meeting”, not a “contact”",
+    ),
+    "choice twice": (twice("reminder_choices"), "reminder_choices #5: this reminder is listed"),
+    "choice snoozed naive": (
+        edit("reminder_choices", 1, snoozed_until=NAIVE),
+        "reminder_choices #2: “snoozed_until” must be a date and time with its offset",
+    ),
+    "choice dismissed a number": (
+        edit("reminder_choices", dismissed_due=20240902),
+        "reminder_choices #1: “dismissed_due” must be a date and time with its offset",
+    ),
+    "choice NUL": (edit("reminder_choices", rule="thank\x00you"), "contains a NUL character"),
 }
 
 
@@ -1261,12 +1498,29 @@ def test_the_small_document_restores_with_every_link(bob):
     ]
     note = Note.objects.get(meeting=meeting)
     assert (note.kind, note.client_key, note.acted_on_at) == ("advice", "n-1", None)
+    assert note.outcome == "I joined the patient council."
     referral = Referral.objects.get(meeting=meeting)
     assert (referral.contact.name, referral.client_key) == ("Lee Park", "r-1")
     conversation = Conversation.objects.get(meeting=meeting)
     assert conversation.started_at < conversation.finished_at
     assert PracticeAnswer.objects.get(owner=bob).answer == "I study UX."
     assert counts["planned_questions"] == 2 and counts["plans"] == 1
+    # Follow through: the numbers (the rest at their defaults), and each choice about bob's
+    # own new record.
+    settings = FollowupSettings.objects.get(user=bob)
+    assert (settings.keep_in_touch_months, settings.try_next_days, settings.nudge_days) == (6, 2, 5)
+    assert (settings.thank_you_hours, settings.digest, settings.feed_token) == (24, True, "")
+    choices = {c.rule: c for c in ReminderChoice.objects.filter(owner=bob)}
+    assert {rule: c.object_key for rule, c in choices.items()} == {
+        "thank_you": str(meeting.uuid),
+        "progress": str(note.uuid),
+        "keep_in_touch": str(dana.uuid),
+        "nudge": str(message.uuid),
+    }
+    assert choices["thank_you"].dismissed_due == dt.datetime(2024, 9, 2, 10, tzinfo=dt.UTC)
+    assert choices["progress"].snoozed_until == dt.datetime(2024, 9, 10, 13, tzinfo=dt.UTC)
+    assert choices["progress"].dismissed_due is None
+    assert counts["reminder_choices"] == 4
 
 
 def bob_sets_up_reach_out(bob: Any) -> None:
@@ -1324,8 +1578,9 @@ def test_a_version_2_backup_still_restores_and_keeps_the_accounts_question_bank(
     bob_prepares(bob)
     before = bobs_preparation(bob)
     counts = restore(bob, json.dumps(data))
-    assert counts["meetings"] == 2 and counts["messages"] == 6
+    assert counts["meetings"] == 2 and counts["messages"] == 7
     assert counts["notes"] == counts["questions"] == counts["planned_questions"] == 0
+    assert counts["reminder_choices"] == 0
     assert Meeting.objects.filter(owner=bob).count() == 2
     for model in (Research, ResearchLink, PlannedQuestion, Note, Referral, Conversation):
         assert not model.objects.filter(owner=bob).exists(), model.__name__
@@ -1333,6 +1588,49 @@ def test_a_version_2_backup_still_restores_and_keeps_the_accounts_question_bank(
     # A version 2 document had no place for the people a conversation suggested yet, but
     # they are contacts: they come back, only the referral rows linking them do not.
     assert Contact.objects.filter(owner=bob, name="Priyanka Desai").exists()
+
+
+def bob_follows_up(bob: Any) -> tuple[Any, ...]:
+    """Bob's own follow-up numbers and calendar feed, before anyone is on his list."""
+    followups.settings_update(user=bob, try_next_days=2, nudge_days=4, digest=True)
+    followups.feed_token_new(user=bob)
+    return bobs_follow_ups(bob)
+
+
+def bobs_follow_ups(bob: Any) -> tuple[Any, ...]:
+    return (
+        list(FollowupSettings.objects.filter(user=bob).values()),
+        list(ReminderChoice.objects.filter(owner=bob).values()),
+    )
+
+
+def test_a_version_3_backup_still_restores_and_keeps_the_accounts_follow_up_numbers(rich, bob):
+    data = json.loads(backup(rich))
+    data["version"] = 3  # its follow-up sections and note keys are ignored
+    for note in data["notes"]:
+        del note["key"]  # as version 3 wrote them
+    before = bob_follows_up(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["notes"] == 5 and counts["reminder_choices"] == 0
+    assert bobs_follow_ups(bob) == before
+    assert Note.objects.filter(owner=bob).count() == 5
+
+
+def test_a_version_4_document_may_leave_out_the_follow_up_sections(bob):
+    data = json.loads(document())
+    for name in json_backup.FOLLOW_UP_SECTIONS:
+        del data[name]
+    before = bob_follows_up(bob)
+    counts = restore(bob, json.dumps(data))
+    assert counts["notes"] == 1 and counts["reminder_choices"] == 0
+    assert bobs_follow_ups(bob) == before
+
+
+def test_a_refused_backup_leaves_the_accounts_follow_up_numbers(bob):
+    before = bob_follows_up(bob)
+    with pytest.raises(ValidationError, match="reminder_choices #1"):
+        restore(bob, edit("reminder_choices", meeting="meeting-9"))
+    assert bobs_follow_ups(bob) == before
 
 
 def test_a_version_3_backup_replaces_the_accounts_question_bank_and_practice_answers(rich, bob):
@@ -1346,8 +1644,9 @@ def test_a_version_3_backup_replaces_the_accounts_question_bank_and_practice_ans
 
 def test_a_version_3_document_may_leave_out_the_prepare_and_talk_sections(bob):
     data = json.loads(document())
-    for name in json_backup.CONVERSATION_SECTIONS:
+    for name in (*json_backup.CONVERSATION_SECTIONS, *json_backup.FOLLOW_UP_SECTIONS):
         del data[name]
+    data["version"] = 3
     bob_prepares(bob)
     before = bobs_preparation(bob)
     counts = restore(bob, json.dumps(data))
@@ -1402,8 +1701,11 @@ BACKED_UP = {
     *("conversations.Question", "conversations.Research", "conversations.OrganizationResearch"),
     *("conversations.ResearchLink", "conversations.PlannedQuestion", "conversations.Note"),
     *("conversations.Referral", "conversations.Conversation", "conversations.PracticeAnswer"),
+    *("followups.FollowupSettings", "followups.ReminderChoice"),
 }
 LEFT_OUT = {
+    "followups.DigestSent": "a record of the emails sent: meaningless in another account, "
+    "and restored it would stop that account's digest for the day",
     "auth.User": "the account itself: a backup is restored into another one",
     "auth.User_groups": "given by staff, not the student's own data",
     "auth.User_user_permissions": "given by staff, not the student's own data",

@@ -23,6 +23,8 @@ from coffeechat.conversations.models import (
     Research,
     ResearchLink,
 )
+from coffeechat.followups import services as followups
+from coffeechat.followups.models import DigestSent, FollowupSettings, ReminderChoice
 from coffeechat.interchange.models import ImportedContact, ImportRun
 from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.outreach import services as outreach
@@ -35,9 +37,15 @@ from coffeechat.outreach.models import (
     Reply,
 )
 from tests.factories import make_contact, make_organization
+from tests.followups.conftest import met
 
 # URL parts that name a kind of thing, not an object: each user only ever gets their own.
-NOT_IDS = {"fmt", "export_format", "kind"}
+# A reminder's `rule` is one of these; its `key` (a meeting's, note's… id) is the id.
+NOT_IDS = {"fmt", "export_format", "kind", "rule"}
+# Pages whose secret address is the credential (no sign-in: calendar apps send no cookies):
+# anyone holding alice's feed token gets her feed, by design, so bob using it proves
+# nothing. They are walked below with wrong and revoked tokens instead, which must be 404.
+CAPABILITY_PAGES = {"feed": "token"}
 
 
 def _snapshot():
@@ -63,6 +71,10 @@ def _snapshot():
         *(
             list(model.objects.order_by("pk").values())
             for model in (Note, Referral, Conversation, PracticeAnswer)
+        ),
+        *(
+            list(model.objects.order_by("pk").values())
+            for model in (FollowupSettings, ReminderChoice, DigestSent)
         ),
     )
 
@@ -103,6 +115,14 @@ def alices_things(alice):
     note, _ = conversations.note_add(meeting=meeting, text="Her note", kind="advice")
     conversations.referral_add(meeting=meeting, name="Her Referral")
     conversations.practice_answer_save(owner=alice, prompt="About you?", answer="Hers")
+    # Follow through: a conversation done an hour ago with her advice note, so a thank-you
+    # is due (a reminder is named by its rule and her meeting's id); her own numbers and a
+    # calendar feed; the prepare reminder of the coming meeting dismissed.
+    done = met(alice, contact, end=timezone.now() - dt.timedelta(hours=1))
+    followups.settings_update(user=alice, keep_in_touch_months=2, digest=True)
+    followups.feed_token_new(user=alice)
+    followups.reminder_dismiss(owner=alice, rule="prepare", key=str(meeting.uuid))
+    DigestSent.objects.create(owner=alice, day=timezone.localdate(), sent_at=timezone.now())
     return {
         "message_id": message.uuid,
         "meeting_id": meeting.uuid,
@@ -116,6 +136,8 @@ def alices_things(alice):
         "item_id": item.uuid,
         "note_id": note.uuid,
         "link_id": link.uuid,
+        "rule": "thank_you",
+        "key": done.uuid,
     }
 
 
@@ -133,6 +155,7 @@ def _page_patterns(resolver=None, prefix=""):
 
 
 PAGES = dict(_page_patterns())
+WALKED = sorted(set(PAGES) - set(CAPABILITY_PAGES))
 POST_ONLY = {
     "token_revoke",
     "import_mapping",
@@ -162,6 +185,10 @@ POST_ONLY = {
     "note_delete",
     "referral_add",
     "live_finish",
+    "reminder_draft",
+    "reminder_snooze",
+    "reminder_dismiss",
+    "reminder_restore",
 }
 # Pages that only show: a POST is refused before any id is looked at.
 GET_ONLY = {"live", "summary"}
@@ -172,8 +199,12 @@ def test_every_page_that_takes_an_id_is_checked_here(alices_things):
     assert PAGES, "no page with an id found: the URL walk is broken"
     for name, params in PAGES.items():
         assert name, f"a page with {params} has no name"
+        if name in CAPABILITY_PAGES:
+            assert params == [CAPABILITY_PAGES[name]], f"{name} takes more than its token"
+            continue
         missing = set(params) - set(alices_things)
         assert not missing, f"{name} takes {missing}; add one of alice's objects for it"
+    assert set(CAPABILITY_PAGES) <= set(PAGES), "a capability page is gone: update the list"
 
 
 def _posted(things):
@@ -198,10 +229,11 @@ def _posted(things):
         "questions": [str(things["question_id"])],
         "start": "2030-01-07T10:00",
         "minutes": 20,
+        "days": 3,
     }
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("name", WALKED)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_bob_gets_404_and_changes_nothing(name, method, alices_things, bob_client):
     url = reverse(name, kwargs={k: alices_things[k] for k in PAGES[name]})
@@ -213,6 +245,35 @@ def test_bob_gets_404_and_changes_nothing(name, method, alices_things, bob_clien
     expected = 405 if wrong_method else 404
     assert response.status_code == expected
     assert _snapshot() == before
+
+
+def _feed_tokens(alice):
+    """Tokens that are not a live feed address: made up, blank-ish, and alice's old one."""
+    old = FollowupSettings.objects.get(user=alice).feed_token
+    followups.feed_token_new(user=alice)  # the old address stops working
+    return ["x" * 43, "-", old, old.upper()]
+
+
+@pytest.mark.parametrize("name", sorted(CAPABILITY_PAGES))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_wrong_or_revoked_token_is_404_for_anyone(name, method, alice, alices_things, bob_client):
+    wrong = _feed_tokens(alice)
+    before = _snapshot()
+    for client in (bob_client, Client()):
+        for token in wrong:
+            response = getattr(client, method)(reverse(name, args=[token]))
+            assert response.status_code == (404 if method == "get" else 405), token
+    assert _snapshot() == before
+
+
+def test_the_feed_token_alone_opens_the_feed(alice, alices_things, bob_client):
+    # The capability works as designed: no sign-in, and revoking it closes it for everyone.
+    url = reverse("feed", args=[FollowupSettings.objects.get(user=alice).feed_token])
+    assert Client().get(url).status_code == 200
+    assert bob_client.get(url).status_code == 200
+    followups.feed_token_revoke(user=alice)
+    assert Client().get(url).status_code == 404
+    assert bob_client.get(url).status_code == 404
 
 
 def test_bob_cannot_bulk_change_or_merge_in_alices_contacts(alice, bob, bob_client):
@@ -274,6 +335,7 @@ API_BODIES = {
     "/api/v1/questions/{question_id}": '{"text": "Hacked", "hidden": true}',
     "/api/v1/contacts/{contact_id}/research": '{"notes": "Hacked", "searched": true}',
     "/api/v1/contacts/{contact_id}/research/links": '{"url": "https://hacked.example"}',
+    "/api/v1/reminders/{rule}/{key}/snooze": '{"days": 3}',
 }
 
 
@@ -318,7 +380,7 @@ def test_bob_cannot_propose_times_for_alices_contact(alices_things, bob):
 # check, not from the input or the route.
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("name", WALKED)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_alice_gets_her_pages_with_the_same_requests(name, method, alices_things, alice_client):
     url = reverse(name, kwargs={k: alices_things[k] for k in PAGES[name]})

@@ -45,6 +45,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_base_url(name: str, default: str) -> str:
+    raw = (os.environ.get(name) or "").strip() or default
+    scheme, _, rest = raw.partition("://")
+    if scheme.lower() not in {"http", "https"} or not rest.strip("/") or "?" in raw or "#" in raw:
+        raise ImproperlyConfigured(
+            f"{name} must be the address people open Coffeechat at, such as "
+            f"https://coffeechat.example.edu, not {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
 DATA_DIR = Path(
     os.environ.get("COFFEECHAT_DATA_DIR")
     or platformdirs.user_data_dir("coffeechat", appauthor=False)
@@ -205,6 +216,11 @@ LOGGING = {
 # Coffeechat ------------------------------------------------------------------
 COFFEECHAT_PAGE_SIZE = env_int("COFFEECHAT_PAGE_SIZE", 50)
 
+# Where people reach this installation: the digest email and the calendar feed are read
+# outside the browser, so their links must be absolute: the scheme and host (and port),
+# without a trailing slash.
+COFFEECHAT_BASE_URL = env_base_url("COFFEECHAT_BASE_URL", "http://127.0.0.1:8000")
+
 # Imports: refused with a message past these limits (see interchange/limits.py).
 COFFEECHAT_IMPORT_MAX_BYTES = env_int("COFFEECHAT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 COFFEECHAT_IMPORT_MAX_ROWS = env_int("COFFEECHAT_IMPORT_MAX_ROWS", 100_000)
@@ -243,3 +259,7 @@ if EMAIL_TIMEOUT <= 0:
 COFFEECHAT_EMAIL_DOMAIN = os.environ.get("COFFEECHAT_EMAIL_DOMAIN", "").strip() or (
     "coffeechat.local"
 )
+# The address the daily digest comes from, as "Coffeechat <digest@career.example.edu>".
+# Blank: from each student's own address to themselves, which is what a personal install's
+# mail account accepts.
+COFFEECHAT_EMAIL_FROM = os.environ.get("COFFEECHAT_EMAIL_FROM", "").strip()

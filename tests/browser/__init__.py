@@ -28,7 +28,7 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("textbox", name="Username").fill(username)
     field(page, "Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/contacts/$"))
+    page.wait_for_url(re.compile(r"/today/$"))
 
 
 def has_horizontal_scroll(page: Page) -> bool:

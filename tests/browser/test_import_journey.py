@@ -20,6 +20,7 @@ FILES = Path(__file__).resolve().parents[1] / "interchange" / "files"
 def test_import_linkedin_connections_with_preview(page: Page, alice: Any) -> None:
     make_contact(alice, "Existing Person", email="existing@example.com", title="Student")
     sign_in(page, "alice")
+    page.goto("/contacts/")  # signing in lands on Today
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bring your people in")
 

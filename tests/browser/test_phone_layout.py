@@ -42,6 +42,7 @@ def test_contact_list_and_detail_fit_a_phone_screen(new_page: PageFactory, alice
     )
     page = new_page(**PHONE)
     sign_in(page, "alice")
+    page.goto("/contacts/")  # signing in lands on Today
 
     expect(page.get_by_role("heading", name="People to talk to")).to_be_visible()
     expect(page.get_by_role("button", name="Add a person")).to_be_visible()

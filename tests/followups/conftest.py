@@ -54,9 +54,7 @@ def met(
     return meeting
 
 
-def sent(
-    owner: Any, contact: Contact, kind: str, at: dt.datetime, *, body: str = "Hi"
-) -> Message:
+def sent(owner: Any, contact: Contact, kind: str, at: dt.datetime, *, body: str = "Hi") -> Message:
     """A message of `kind` marked sent at `at`."""
     message = Message.objects.create(
         owner=owner, contact=contact, kind=kind, body=body, sent_at=at, channel="copy"

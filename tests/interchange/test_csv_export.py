@@ -10,6 +10,7 @@ import pytest
 from coffeechat.interchange import contacts_csv, detect, generic_csv
 from coffeechat.interchange.records import ContactRecord
 from coffeechat.interchange.textio import Limits, Upload
+from coffeechat.lib import spreadsheet
 
 LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_rows=1000, max_line=64 * 1024)
 
@@ -75,8 +76,8 @@ def reimport(data: bytes) -> list[ContactRecord]:
 def test_neutralise_quotes_exactly_the_cells_a_spreadsheet_would_run(
     value: str, written: str
 ) -> None:
-    assert contacts_csv.neutralise(value) == written
-    assert contacts_csv.unneutralise(written) == value
+    assert spreadsheet.neutralise(value) == written
+    assert spreadsheet.unneutralise(written) == value
 
 
 def test_export_is_utf8_with_bom_crlf_and_the_documented_header() -> None:

@@ -232,8 +232,8 @@ def test_checks_for_each_kind(kind: str, codes: list[str]) -> None:
 
 def test_every_kind_has_checks_and_an_unknown_kind_is_an_error() -> None:
     assert all(checks_for(kind) for kind in KINDS)
-    with pytest.raises(ValueError, match="thank_you"):
-        checks_for("thank_you")
+    with pytest.raises(ValueError, match="birthday"):
+        checks_for("birthday")
 
 
 def test_only_the_concise_and_polite_nudge_checks_are_advice() -> None:

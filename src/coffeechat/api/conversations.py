@@ -308,7 +308,11 @@ def note_create(request: ApiRequest, meeting_id: UUID, payload: NoteIn) -> Any:
 def note_update(request: ApiRequest, note_id: UUID, payload: NotePatch) -> Any:
     note = selectors.note_get_for_user(request.auth, note_id)
     return services.note_update(
-        note=note, text=payload.text, kind=payload.kind, acted_on=payload.acted_on
+        note=note,
+        text=payload.text,
+        kind=payload.kind,
+        acted_on=payload.acted_on,
+        outcome=payload.outcome,
     )
 
 

@@ -24,6 +24,7 @@ from coffeechat.api.calendars import router as calendars_router
 from coffeechat.api.contacts import router as contacts_router
 from coffeechat.api.conversations import router as conversations_router
 from coffeechat.api.exports import router as exports_router
+from coffeechat.api.followups import router as followups_router
 from coffeechat.api.imports import router as imports_router
 from coffeechat.api.organizations import router as organizations_router
 from coffeechat.api.outreach import router as outreach_router
@@ -58,7 +59,8 @@ api = NinjaAPI(
     description=(
         "Your list of contacts and organizations, imports and exports, calendars, and "
         "reaching out: free times, drafts checked by the coach, replies; preparing and "
-        "talking: meetings, research, the question bank, plans, live notes and referrals. "
+        "talking: meetings, research, the question bank, plans, live notes and referrals; "
+        "following up: the Today list, reminders, follow-up settings and the calendar feed. "
         "Authenticate with "
         "`Authorization: Bearer <token>` (make a token under Account → API tokens) or, "
         "from the browser, with your session plus the `X-CSRFToken` header."
@@ -75,6 +77,7 @@ api.add_router("/busy", busy_router)
 api.add_router("", outreach_router)
 api.add_router("", conversations_router)
 api.add_router("", preparing_router)
+api.add_router("", followups_router)
 
 
 def error_item(loc: list[str | int], msg: str, type_: str = "value_error") -> dict[str, Any]:

@@ -308,6 +308,7 @@ class NoteOut(Schema):
     text: str
     client_key: str
     acted_on_at: dt.datetime | None
+    outcome: str = Field(description="What came of it: the progress update quotes it.")
     created_at: dt.datetime
 
     @staticmethod
@@ -325,6 +326,11 @@ class NotePatch(PatchSchema):
     text: str | None = Field(None, max_length=5_000)
     kind: NoteKindValue | None = None
     acted_on: bool | None = Field(None, description="true: done (advice followed, book read).")
+    outcome: str | None = Field(
+        None,
+        max_length=2_000,
+        description="What came of it (what you did, how it helped): the progress update quotes it.",
+    )
 
 
 class PersonRef(Schema):

@@ -12,6 +12,7 @@ from coffeechat.cli.calendar import calendar_app
 from coffeechat.cli.contacts import contacts_app
 from coffeechat.cli.conversations import meetings_command, prep_command, questions_app
 from coffeechat.cli.demo import demo_command
+from coffeechat.cli.followups import digest_command, today_command
 from coffeechat.cli.interchange import export_command, import_command, restore_command
 from coffeechat.cli.manage import MANAGE_CONTEXT, manage_command
 from coffeechat.cli.outreach import (
@@ -81,6 +82,8 @@ app.command("reply")(reply_command)
 app.command("meetings")(meetings_command)
 app.command("prep")(prep_command)
 app.add_typer(questions_app, name="questions")
+app.command("today")(today_command)
+app.command("digest")(digest_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("restore")(restore_command)

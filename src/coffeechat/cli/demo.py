@@ -43,7 +43,9 @@ def demo_command(
     are already reached out to: drafts, requests waiting at each step of 3B7, a no, a
     referral and a yes with a meeting, all dated relative to today. That meeting has research
     and a question plan, a practice run comes the day before, and a conversation last week
-    left notes of every kind and two new people to talk to. Running it again changes
+    left notes of every kind and two new people to talk to. Earlier conversations, their
+    thank-yous and advice acted on give the Today list something overdue, due today and this
+    week, and the dashboard a referral tree five levels deep. Running it again changes
     nothing; --reset starts the demo over. Only a user made by this command
     (email USERNAME@example.com) can be reset. The password, unless given on stdin, is
     coffeechat-demo: fine on your own machine, not on a shared server.
@@ -64,6 +66,7 @@ def demo_command(
     from django.utils import timezone
 
     from coffeechat.conversations.demo import conversations_demo
+    from coffeechat.followups.demo import followups_demo
     from coffeechat.network import demo
     from coffeechat.outreach.demo import outreach_demo
 
@@ -102,10 +105,12 @@ def demo_command(
         now = timezone.now()
         created += outreach_demo(user, now=now)
         created += conversations_demo(user, now=now)
+        followups_demo(user, now=now)
     say(
         f"Created the demo user “{username}” with {created} people, some of them reached out "
         "to: drafts, requests waiting for a reply, a referral and a meeting with its question "
-        "plan; and a finished conversation with notes and referrals."
+        "plan; and a finished conversation with notes and referrals. Past conversations, "
+        "thank-yous and advice acted on fill the Today list and the dashboard."
     )
     say("Start the app with `coffeechat serve`, then sign in with")
     say(f"  username: {username}")

@@ -105,6 +105,8 @@ class MeetingFact:
     finished_at: dt.datetime | None = None  # when live mode's "Finish" was pressed
     research_to_do: tuple[str, ...] = ()  # the guide's checklist items still open
     planned_questions: int = 0
+    # When it was put on the calendar: "prepare" is never due before that day.
+    scheduled_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -233,12 +235,14 @@ def thank_you(person: PersonFacts, numbers: Numbers, clock: Clock) -> list[Remin
 
     Due the day it happened, overdue after the deadline; any thank-you sent since the
     meeting started covers it. After a month it is dropped (keep in touch takes over).
+    A meeting marked done before its planned end is done: the reminder shows at once
+    (only a meeting that has not started yet, marked done by mistake, waits).
     """
     reminders = []
     thanks = person.sent_of([THANK_YOU_KIND])
     for meeting in _done_meetings(person):
         done_at = _done_at(meeting)
-        if done_at > clock.now or clock.now - done_at > THANK_YOU_STALE:
+        if meeting.start > clock.now or clock.now - done_at > THANK_YOU_STALE:
             continue
         if any(m.sent_at and m.sent_at >= meeting.start for m in thanks):
             continue
@@ -304,7 +308,7 @@ def progress(person: PersonFacts, numbers: Numbers, clock: Clock) -> list[Remind
                 contact_name=person.name,
                 due=clock.day(acted) + dt.timedelta(days=numbers.progress_days),
                 title=f"Tell {person.name} how their {note.kind} helped",
-                detail=f"You acted on “{_short(note.text, 80)}”.",
+                detail=f"You acted on “{_short(note.text, 80).rstrip(' .')}”.",
                 note_key=note.key,
                 draft_key=draft.key if draft else "",
             )
@@ -411,13 +415,17 @@ def prepare(person: PersonFacts, numbers: Numbers, clock: Clock) -> list[Reminde
             missing.append("plan your questions")
         if not missing:
             continue
+        due = clock.day(meeting.start) - dt.timedelta(days=numbers.prepare_days)
+        if meeting.scheduled_at is not None and meeting.scheduled_at <= clock.now:
+            # Booked this morning for this afternoon: due today, not "overdue" since yesterday.
+            due = max(due, clock.day(meeting.scheduled_at))
         reminders.append(
             Reminder(
                 rule=Rule.PREPARE,
                 key=meeting.key,
                 contact_key=person.key,
                 contact_name=person.name,
-                due=clock.day(meeting.start) - dt.timedelta(days=numbers.prepare_days),
+                due=due,
                 title=f"Prepare for {person.name}",
                 detail="Still to do: " + "; ".join(missing) + ".",
                 meeting_key=meeting.key,

@@ -143,6 +143,7 @@ def people_facts(owner: Any, now: dt.datetime) -> list[rules.PersonFacts]:
                     if upcoming
                     else (),
                     planned_questions=getattr(meeting, "planned", 0),
+                    scheduled_at=meeting.created_at,
                 )
             )
         organization_requests: tuple[dt.datetime, ...] = ()
@@ -253,7 +254,9 @@ def today_for(owner: Any, now: dt.datetime | None = None) -> Today:
     """The Today list: overdue, due today, this week, and meetings in the next 7 days."""
     found = reminders_for(owner, now)
     clock = found.clock
-    sorted_into = rules.buckets(found.shown, clock)
+    # Snoozed reminders stay off Today until their snooze ends; they are only counted.
+    awake = [r for r in found.shown if r.snoozed_until is None]
+    sorted_into = rules.buckets(awake, clock)
     soon = (
         Meeting.objects.filter(
             owner=owner,
@@ -272,5 +275,5 @@ def today_for(owner: Any, now: dt.datetime | None = None) -> Today:
         week=sorted_into.week,
         later=sorted_into.later,
         meetings=meeting_rows(owner, soon, clock.now),
-        snoozed=sum(1 for r in found.shown if r.snoozed_until is not None),
+        snoozed=len(found.shown) - len(awake),
     )

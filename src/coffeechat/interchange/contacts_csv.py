@@ -2,8 +2,8 @@
 
 A spreadsheet runs a cell that starts with "=", "+", "-" or "@" as a formula, which is how a
 contact named `=HYPERLINK("http://evil", "click")` becomes an attack on whoever opens the
-export (OWASP "CSV Injection"). `neutralise` puts a single quote in front of such cells;
-the spreadsheet shows the text and hides the quote. The generic CSV import takes exactly
+export (OWASP "CSV Injection"). `lib.spreadsheet.neutralise` puts a single quote in front of
+such cells; the spreadsheet shows the text and hides the quote. The generic CSV import takes exactly
 that quote back off when it reads a file with this header, so export → import round-trips.
 The file is UTF-8 with a BOM and CRLF line ends: without the BOM, Excel reads UTF-8 as
 Windows-1252 and mangles every accent.
@@ -12,11 +12,11 @@ Windows-1252 and mangles every accent.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from typing import TextIO
 
 from coffeechat.interchange.records import ContactRecord
+from coffeechat.lib.spreadsheet import neutralise
 from coffeechat.network.models import Source
 
 HEADER: list[str] = [
@@ -58,21 +58,6 @@ FIELDS: dict[str, str] = dict(
 )
 # Phone numbers may hold a comma ("+1 555 0100, ext. 12"); addresses and tags may not.
 SEPARATORS: dict[str, str] = {"other_emails": ", ", "other_phones": "; ", "tags": ", "}
-
-# A leading quote is added to any value that *could* be read as a neutralised one, so that
-# a value that really starts with "'=" survives the round trip too.
-_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
-_ADDED_QUOTE = re.compile(r"'+[=+\-@\t\r]")
-
-
-def neutralise(value: str) -> str:
-    """The value a spreadsheet shows as text: formula-like values get a leading quote."""
-    return f"'{value}" if _NEEDS_QUOTE.match(value) else value
-
-
-def unneutralise(value: str) -> str:
-    """Undo `neutralise`: drop the one quote it adds, and only where it would add one."""
-    return value[1:] if _ADDED_QUOTE.match(value) else value
 
 
 def source_label(value: str) -> str:

@@ -15,6 +15,7 @@ from coffeechat.interchange import contacts_csv
 from coffeechat.interchange.csvrows import Row, Table, split
 from coffeechat.interchange.records import ContactRecord, FormatError, RowError
 from coffeechat.interchange.textio import Upload
+from coffeechat.lib.spreadsheet import unneutralise
 
 MAPPABLE_FIELDS: list[tuple[str, str]] = [
     ("name", "Full name"),
@@ -148,7 +149,7 @@ def parse(upload: Upload, *, mapping: dict[str, str]) -> Iterator[ContactRecord 
 def _record(row: Row, mapping: dict[str, str], own_export: bool) -> ContactRecord | RowError:
     def value(field: str) -> str:
         cell = row.cells[mapping[field]] if field in mapping else ""
-        return (contacts_csv.unneutralise(cell) if own_export else cell).strip()
+        return (unneutralise(cell) if own_export else cell).strip()
 
     person = f"{value('first_name')} {value('last_name')}".strip()
     name = value("name") or person or value("organization")

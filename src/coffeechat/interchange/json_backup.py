@@ -4,7 +4,8 @@ docs/backup-format.md describes the document. It holds no database ids and no ex
 records point at each other by keys local to the document ("org-1", "contact-7"), numbered
 in a fixed order, so export -> restore -> export gives the same bytes, even when the restore
 went into another account on the same database. So the rows' UUIDs stay out too (they are
-unique across the database), meetings' included. API tokens and the password never go in.
+unique across the database), meetings' included. API tokens, the calendar feed's token and
+the password never go in.
 
 Restoring it is json_restore's work.
 """
@@ -31,6 +32,9 @@ from coffeechat.conversations.models import (
     Research,
     ResearchLink,
 )
+from coffeechat.followups.models import ReminderChoice
+from coffeechat.followups.rules import Rule
+from coffeechat.followups.selectors import NUMBER_FIELDS, settings_for
 from coffeechat.network.models import Contact, Organization, Tag
 from coffeechat.outreach.models import (
     BusyInterval,
@@ -42,7 +46,7 @@ from coffeechat.outreach.models import (
 )
 
 FORMAT = "coffeechat-backup"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SECTIONS = ("profile", "organizations", "tags", "contacts", "calendars")
 # Added in version 2 ("Reach out"): optional on restore, and not read from a version 1
 # document, which could not hold them.
@@ -55,6 +59,10 @@ CONVERSATION_SECTIONS = (
     *("notes", "referrals", "conversations", "practice_answers"),
 )
 CONVERSATIONS_SINCE = 3
+# Added in version 4 ("Follow through"): the student's follow-up numbers (an object, like
+# the profile) and what they snoozed or dismissed. Notes get keys, so a choice can name one.
+FOLLOW_UP_SECTIONS = ("follow_up_settings", "reminder_choices")
+FOLLOW_UPS_SINCE = 4
 MAX_PROBLEMS_SHOWN = 5
 BATCH = 500
 
@@ -88,10 +96,23 @@ RESEARCH_FIELDS = ("notes", "searched_at", "linkedin_read_at", "updated_at")
 ORGANIZATION_RESEARCH_FIELDS = ("notes", "website_read_at", "updated_at")
 RESEARCH_LINK_FIELDS = ("kind", "url", "title", "created_at")
 PLANNED_QUESTION_FIELDS = ("text", "position", "state", "note", "follow_up", "updated_at")
-NOTE_FIELDS = ("kind", "text", "client_key", "acted_on_at", "created_at")
+NOTE_FIELDS = ("kind", "text", "client_key", "acted_on_at", "outcome", "created_at")
 REFERRAL_FIELDS = ("client_key", "created_at")
 CONVERSATION_FIELDS = ("started_at", "finished_at")
 PRACTICE_ANSWER_FIELDS = ("prompt", "answer", "updated_at")
+# The feed token and its date are left out: a secret, like API tokens.
+FOLLOW_UP_SETTINGS_FIELDS = (*NUMBER_FIELDS, "digest")
+REMINDER_CHOICE_FIELDS = ("snoozed_until", "dismissed_due", "updated_at")
+# What each rule's reminder is about, named as the document's links name that section.
+REMINDER_ABOUT: dict[str, str] = {
+    Rule.THANK_YOU: "meeting",
+    Rule.PREPARE: "meeting",
+    Rule.PROGRESS: "note",
+    Rule.LINKEDIN: "contact",
+    Rule.KEEP_IN_TOUCH: "contact",
+    Rule.TRY_NEXT: "message",
+    Rule.NUDGE: "message",
+}
 TIMESTAMPS = ("created_at", "updated_at")
 
 
@@ -217,6 +238,15 @@ def document(owner: Any) -> dict[str, Any]:
         tag_names.setdefault(contact_id, []).append(name)
     meetings = sorted(Meeting.objects.filter(owner=owner), key=_made)
     meeting_keys: dict[Any, str] = {m.pk: f"meeting-{n}" for n, m in enumerate(meetings, start=1)}
+    messages = sorted(Message.objects.filter(owner=owner), key=_made)
+    notes = sorted(Note.objects.filter(owner=owner), key=_made)
+    # How a reminder choice names what it is about: the object's UUID -> its key here.
+    about = {
+        "contact": {str(c.uuid): contact_keys[c.pk] for c in contacts},
+        "meeting": {str(m.uuid): meeting_keys[m.pk] for m in meetings},
+        "message": {str(m.uuid): f"message-{n}" for n, m in enumerate(messages, start=1)},
+        "note": {str(n.uuid): f"note-{i}" for i, n in enumerate(notes, start=1)},
+    }
     return {
         "format": FORMAT,
         "version": SCHEMA_VERSION,
@@ -239,8 +269,9 @@ def document(owner: Any) -> dict[str, Any]:
             for c in contacts
         ],
         "calendars": calendars_document(owner),
-        **outreach_document(owner, contact_keys, meetings),
-        **conversations_document(owner, org_keys, contact_keys, meeting_keys),
+        **outreach_document(owner, contact_keys, meetings, messages),
+        **conversations_document(owner, org_keys, contact_keys, meeting_keys, notes),
+        **follow_ups_document(owner, about),
     }
 
 
@@ -262,14 +293,13 @@ def calendars_document(owner: Any) -> list[dict[str, Any]]:
 
 
 def outreach_document(
-    owner: Any, contact_keys: dict[Any, str], meetings: list[Meeting]
+    owner: Any, contact_keys: dict[Any, str], meetings: list[Meeting], messages: list[Message]
 ) -> dict[str, Any]:
     """The sections of version 2: availability, own wording, messages, replies, meetings."""
     windows = sorted(
         AvailabilityWindow.objects.filter(user=owner), key=lambda w: (w.weekday, w.start, w.pk)
     )
     templates = sorted(DraftTemplate.objects.filter(owner=owner), key=lambda t: t.kind)
-    messages = sorted(Message.objects.filter(owner=owner), key=_made)
     message_keys: dict[Any, str] = {m.pk: f"message-{n}" for n, m in enumerate(messages, start=1)}
     replies = sorted(Reply.objects.filter(owner=owner), key=_made)
     reply_keys: dict[Any, str] = {r.pk: f"reply-{n}" for n, r in enumerate(replies, start=1)}
@@ -312,8 +342,10 @@ def conversations_document(
     org_keys: dict[Any, str],
     contact_keys: dict[Any, str],
     meeting_keys: dict[Any, str],
+    notes: list[Note],
 ) -> dict[str, Any]:
-    """The sections of version 3: the question bank, research, plans, live notes, referrals."""
+    """The sections of version 3: the question bank, research, plans, live notes, referrals
+    (and, since version 4, each note's key and what came of it)."""
     # Rows that hang off one organization, person or meeting come in that one's order.
     org_rank = {pk: n for n, pk in enumerate(org_keys)}
     contact_rank = {pk: n for n, pk in enumerate(contact_keys)}
@@ -372,8 +404,8 @@ def conversations_document(
             for meeting_id in sorted(plans, key=meeting_rank.__getitem__)
         ],
         "notes": [
-            {"meeting": meeting_keys[n.meeting_id], **values(n, NOTE_FIELDS)}
-            for n in sorted(Note.objects.filter(owner=owner), key=_made)
+            {"key": f"note-{i}", "meeting": meeting_keys[n.meeting_id], **values(n, NOTE_FIELDS)}
+            for i, n in enumerate(notes, start=1)
         ],
         "referrals": [
             {
@@ -388,6 +420,29 @@ def conversations_document(
             for c in conversations
         ],
         "practice_answers": [values(a, PRACTICE_ANSWER_FIELDS) for a in answers],
+    }
+
+
+def follow_ups_document(owner: Any, about: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The sections of version 4: the follow-up numbers and the snoozed or dismissed reminders.
+
+    A choice about something no longer there (a meeting deleted since) is left out: no
+    reminder can be about it any more.
+    """
+    rank = {link: {key: n for n, key in enumerate(keys.values())} for link, keys in about.items()}
+    choices = []
+    for choice in ReminderChoice.objects.filter(owner=owner):
+        link = REMINDER_ABOUT.get(choice.rule)
+        key = about[link].get(choice.object_key) if link else None
+        if link and key:
+            choices.append((choice.rule, rank[link][key], choice.pk, link, key, choice))
+    choices.sort(key=lambda found: found[:3])
+    return {
+        "follow_up_settings": values(settings_for(owner), FOLLOW_UP_SETTINGS_FIELDS),
+        "reminder_choices": [
+            {"rule": rule, link: key, **values(choice, REMINDER_CHOICE_FIELDS)}
+            for rule, _, _, link, key, choice in choices
+        ],
     }
 
 
@@ -407,6 +462,9 @@ def counts(data: dict[str, Any]) -> dict[str, int]:
             found["planned_questions"] = (
                 sum(len(p.get("questions", [])) for p in data.get(name, [])) if read else 0
             )
+    # The settings are one object, like the profile: only the choices are counted.
+    read = data["version"] >= FOLLOW_UPS_SINCE
+    found["reminder_choices"] = len(data.get("reminder_choices", [])) if read else 0
     return found
 
 

@@ -1,11 +1,11 @@
 """Restoring a backup (see json_backup): read and check the whole document, then write it.
 
 `restore` only fills an empty account (no people, organizations, tags or calendars); the
-profile, weekly availability, own wording, question bank and practice answers it replaces,
-as things an account may have before it has anyone on its list. It reads and checks the
-whole document first — format, version, types, lengths with the models' own validation,
-keys that point nowhere — and then writes everything in one transaction, so a bad document
-writes nothing.
+profile, weekly availability, own wording, question bank, practice answers and follow-up
+numbers it replaces, as things an account may have before it has anyone on its list. It
+reads and checks the whole document first — format, version, types, lengths with the
+models' own validation, keys that point nowhere — and then writes everything in one
+transaction, so a bad document writes nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from coffeechat.conversations.models import (
     ResearchLink,
 )
 from coffeechat.conversations.services import CLIENT_KEY, MAX_PLAN, MAX_QUESTIONS
+from coffeechat.followups.models import FollowupSettings, ReminderChoice
 from coffeechat.interchange.json_backup import (
     AVAILABILITY_FIELDS,
     BATCH,
@@ -45,6 +46,9 @@ from coffeechat.interchange.json_backup import (
     CONVERSATION_FIELDS,
     CONVERSATION_SECTIONS,
     CONVERSATIONS_SINCE,
+    FOLLOW_UP_SECTIONS,
+    FOLLOW_UP_SETTINGS_FIELDS,
+    FOLLOW_UPS_SINCE,
     FORMAT,
     MAX_PROBLEMS_SHOWN,
     MEETING_FIELDS,
@@ -58,6 +62,8 @@ from coffeechat.interchange.json_backup import (
     PRACTICE_ANSWER_FIELDS,
     QUESTION_FIELDS,
     REFERRAL_FIELDS,
+    REMINDER_ABOUT,
+    REMINDER_CHOICE_FIELDS,
     REPLY_FIELDS,
     RESEARCH_FIELDS,
     RESEARCH_LINK_FIELDS,
@@ -158,10 +164,12 @@ def load(stream: TextIO) -> dict[str, Any]:
     later = [
         *(OUTREACH_SECTIONS if version >= OUTREACH_SINCE else ()),
         *(CONVERSATION_SECTIONS if version >= CONVERSATIONS_SINCE else ()),
+        *(FOLLOW_UP_SECTIONS if version >= FOLLOW_UPS_SINCE else ()),
     ]
     for name in later:
-        if name in data and not isinstance(data[name], list):
-            problems.add(f"“{name}”", "must be a list")
+        expected = dict if name == "follow_up_settings" else list
+        if name in data and not isinstance(data[name], expected):
+            problems.add(f"“{name}”", "must be an object" if expected is dict else "must be a list")
     problems.check()
     return data
 
@@ -307,6 +315,9 @@ class Plan:
     referrals: list[Referral] = dataclasses.field(default_factory=list)
     conversations: list[Conversation] = dataclasses.field(default_factory=list)
     practice_answers: list[PracticeAnswer] | None = None
+    # Version 4. The settings replace the account's (keeping its calendar feed) when present.
+    follow_up_settings: FollowupSettings | None = None
+    reminder_choices: list[ReminderChoice] = dataclasses.field(default_factory=list)
 
 
 def _reference(
@@ -376,14 +387,17 @@ def make_plan(owner: Any, data: dict[str, Any]) -> Plan:
     if data["version"] >= OUTREACH_SINCE:
         _plan_settings(plan, data, problems)
         contacts = {key: plan.contacts[n] for key, n in positions.items()}
-        meetings = _plan_outreach(plan, data, contacts, problems)
+        messages, meetings = _plan_outreach(plan, data, contacts, problems)
         if data["version"] >= CONVERSATIONS_SINCE:
             known: dict[str, dict[str, Any]] = {
                 "organizations": organizations,
                 "contacts": contacts,
+                "messages": messages,
                 "meetings": meetings,
             }
             _plan_conversations(plan, data, known, problems)
+            if data["version"] >= FOLLOW_UPS_SINCE:
+                _plan_follow_ups(plan, data, known, problems)
     problems.check()
     return plan
 
@@ -455,7 +469,7 @@ def _plan_settings(plan: Plan, data: dict[str, Any], problems: Problems) -> None
 
 def _plan_outreach(
     plan: Plan, data: dict[str, Any], contacts: dict[str, Contact], problems: Problems
-) -> dict[str, Meeting]:
+) -> tuple[dict[str, Message], dict[str, Meeting]]:
     """Messages, then the replies that answer them, then the meetings replies led to."""
     # Whom each message and reply is with, by id() of the row: a reply to a message, or a
     # meeting from a reply, must be with the same person.
@@ -506,7 +520,7 @@ def _plan_outreach(
             problems.add(where, "this “ical_uid” is already another meeting's")
         uids.add(meeting.ical_uid)
         plan.meetings.append(meeting)
-    return dict(zip(keyed(meeting_rows, problems), plan.meetings, strict=True))
+    return messages, dict(zip(keyed(meeting_rows, problems), plan.meetings, strict=True))
 
 
 SECTION_OF_LINK = {
@@ -517,6 +531,7 @@ SECTION_OF_LINK = {
     "organization": "organizations",
     "meeting": "meetings",
     "question": "questions",
+    "note": "notes",
 }
 
 
@@ -601,11 +616,11 @@ def _plan_conversations(
         if len(rows) > MAX_QUESTIONS:
             problems.add("“questions”", f"a question bank holds at most {MAX_QUESTIONS}")
         questions = dict(zip(keyed(rows, problems), plan.questions, strict=True))
-    known = {**known, "questions": questions}
+    known["questions"] = questions  # the caller's too: later sections point at these
 
     _plan_research(plan, data, known, problems)
     _plan_plans(plan, data, known, problems)
-    _plan_live(plan, data, known, problems)
+    known["notes"] = _plan_live(plan, data, known, problems)
 
     if "practice_answers" in data:
         plan.practice_answers = []
@@ -731,11 +746,12 @@ def _plan_plans(
 
 def _plan_live(
     plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
-) -> None:
-    """Notes, referrals and the live-mode timer, each of one meeting."""
+) -> dict[str, Note]:
+    """Notes, referrals and the live-mode timer, each of one meeting; the notes by key."""
     meetings = known["meetings"]
     sent: set[tuple[int, str]] = set()
-    for where, row in records(data.get("notes", []), "notes", problems):
+    note_rows = records(data.get("notes", []), "notes", problems)
+    for where, row in note_rows:
         note = Note(owner=plan.owner)
         build(note, row, NOTE_FIELDS, where, problems, exclude=["owner", "meeting"])
         _not_only_spaces(note.text, "text", where, problems)
@@ -762,6 +778,53 @@ def _plan_live(
         meeting = _link(conversation, row, "meeting", meetings, where, problems, required=True)
         _each_once(meeting, seen, where, "this meeting's conversation is listed twice", problems)
         plan.conversations.append(conversation)
+
+    if data["version"] < FOLLOW_UPS_SINCE:
+        return {}  # notes had no keys before version 4: nothing pointed at one
+    return dict(zip(keyed(note_rows, problems), plan.notes, strict=True))
+
+
+def _plan_follow_ups(
+    plan: Plan, data: dict[str, Any], known: dict[str, dict[str, Any]], problems: Problems
+) -> None:
+    """The follow-up numbers, and what was snoozed or dismissed (each about one record)."""
+    if "follow_up_settings" in data:
+        settings = FollowupSettings.objects.filter(user=plan.owner).first()
+        settings = settings or FollowupSettings(user=plan.owner)
+        row, where = data["follow_up_settings"], "follow_up_settings"
+        build(settings, row, FOLLOW_UP_SETTINGS_FIELDS, where, problems, exclude=["user"])
+        try_next, nudge = settings.try_next_days, settings.nudge_days
+        if isinstance(try_next, int) and isinstance(nudge, int) and try_next >= nudge:
+            problems.add(where, "“try_next_days” must be fewer than “nudge_days”")
+        plan.follow_up_settings = settings
+
+    seen: set[tuple[str, int]] = set()
+    for where, row in records(data.get("reminder_choices", []), "reminder_choices", problems):
+        choice = ReminderChoice(owner=plan.owner)
+        exclude = ["owner", "rule", "object_key"]
+        build(choice, row, REMINDER_CHOICE_FIELDS, where, problems, exclude=exclude)
+        rule = row.get("rule")
+        if not isinstance(rule, str) or rule not in REMINDER_ABOUT:
+            rules = ", ".join(REMINDER_ABOUT)
+            wrong = "needs a “rule”:" if rule is None else f"“rule” {_short(rule)} is not"
+            problems.add(where, f"{wrong} one of {rules}")
+            continue
+        choice.rule, link = rule, REMINDER_ABOUT[rule]
+        others = sorted(name for name in set(REMINDER_ABOUT.values()) - {link} if name in row)
+        if others:
+            problems.add(where, f"a “{rule}” reminder is about a “{link}”, not a “{others[0]}”")
+        section = SECTION_OF_LINK[link]
+        about, error = _reference(row, link, known[section], section, required=True)
+        if error:
+            problems.add(where, error)
+        if about is None:
+            continue
+        if (rule, id(about)) in seen:
+            problems.add(where, "this reminder is listed twice")
+        seen.add((rule, id(about)))
+        # Restored rows get new UUIDs, made when they were built: the choice names the new one.
+        choice.object_key = str(about.uuid)
+        plan.reminder_choices.append(choice)
 
 
 def _insert(rows: list[Any], stamps: Iterable[str]) -> None:
@@ -831,6 +894,10 @@ def _save_conversations(plan: Plan) -> None:
         Question.objects.bulk_update(plan.questions, TIMESTAMPS, batch_size=BATCH)
     if plan.practice_answers is not None:
         PracticeAnswer.objects.filter(owner=plan.owner).delete()
+    if plan.follow_up_settings is not None:
+        # Only the backup's fields: the feed address is the account's own, maybe new by now.
+        existing = plan.follow_up_settings.pk is not None
+        plan.follow_up_settings.save(update_fields=FOLLOW_UP_SETTINGS_FIELDS if existing else None)
     made: list[tuple[list[Any], list[str]]] = [
         (plan.research, ["updated_at"]),
         (plan.organization_research, ["updated_at"]),
@@ -840,6 +907,7 @@ def _save_conversations(plan: Plan) -> None:
         (plan.referrals, ["created_at"]),
         (plan.conversations, []),
         (plan.practice_answers or [], ["updated_at"]),
+        (plan.reminder_choices, ["updated_at"]),
     ]
     for rows, stamps in made:
         _insert(rows, stamps)

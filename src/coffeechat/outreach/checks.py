@@ -293,8 +293,17 @@ def _job_words(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Written after a conversation: quoting their advice ("apply to the summer internship")
+# is not asking them for a job.
+_FOLLOW_UPS = frozenset({"thank_you", "linkedin_connect", "progress_update", "keep_in_touch"})
+_QUOTATION = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+
+
 def check_not_job_ask(draft: Draft, context: CheckContext) -> CheckResult:
-    words = _job_words(draft.body)
+    body = draft.body
+    if context.kind in _FOLLOW_UPS:
+        body = _QUOTATION.sub(" ", body)
+    words = _job_words(body)
     first = _first_name(context.contact_name)
     if not words:
         return _result("not_job_ask", True, "Doesn't ask for a job", "")
@@ -768,15 +777,27 @@ def check_no_blanks(draft: Draft, context: CheckContext) -> CheckResult:
     )
 
 
-_SPECIFIC = _words_in(
-    r"advice|suggest\w*|recommend\w*|told me|mentioned|tip|idea|pointer|resource|book"
-    r"|article|podcast|course|introduc\w*|learned|learnt|insight"
+# Words that point at one thing they said; "thanks for your time and advice" does not.
+_POINTS_AT = _words_in(
+    r"(?:advice|tips?|suggestions?|ideas?|pointers?|recommendations?|insights?|stor(?:y|ies))"
+    r"\s+(?:to|about|on|that|of|for|regarding)"
+    r"|you\s+(?:suggested|recommended|mentioned|said|shared|explained|described|pointed"
+    r"|introduced|told|showed|taught|gave|sent|offered)"
+    r"|(?:told|taught|showed|introduc\w*|point\w*|connect\w*)\s+me"
+    r"|(?:learned|learnt)\s+(?:that|about|how|what|why|to)"
 )
+# A quotation of their words (curly quotes are straightened by _plain).
+_QUOTED = re.compile(r'"[^"\n]*\w[^"\n]*\w[^"\n]*"')
 
 
 def check_specific(draft: Draft, context: CheckContext) -> CheckResult:
-    """A thank-you that names one thing they said is remembered; a generic one is not."""
-    ok = bool(_SPECIFIC.search(_parts_of(draft, context).folded)) or "“" in draft.body
+    """A thank-you that names one thing they said is remembered; a generic one is not.
+
+    Naming advice in general ("thanks for your time and advice", "I learned a lot") is
+    not enough: a quote, "your advice to …" or "the book you recommended" is.
+    """
+    parts = _parts_of(draft, context)
+    ok = bool(_POINTS_AT.search(parts.folded) or _QUOTED.search(parts.core))
     return _result(
         "specific",
         ok,

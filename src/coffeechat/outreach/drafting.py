@@ -40,7 +40,7 @@ PLACEHOLDERS: dict[str, str] = {
     "time": "The time they chose (replies to a yes)",
     "met_when": "When you talked, e.g. “on Tuesday” (follow-ups)",
     "learned": "Something specific from your notes, e.g. “your advice to join the UX guild” (follow-ups)",
-    "acted_on": "What you did with their advice or resource (progress updates)",
+    "acted_on": "What you did with their advice or resource and how it helped (progress updates, keeping in touch)",
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -186,7 +186,7 @@ Best,
         subject="Your advice helped",
         body="""Hi {first_name},
 
-When we talked {met_when}, you suggested {learned}. I wanted to let you know what came of it: {acted_on}
+When we talked {met_when}, I made a note of {learned}. I acted on it, and I wanted to let you know what came of it: {acted_on}
 
 Thank you again for pointing me that way.
 
@@ -197,7 +197,7 @@ Best,
         subject="Catching up",
         body="""Hi {first_name},
 
-I hope things are going well at {organization}. Since we talked {met_when}, [one line on what you have been doing, and what came of their advice].
+I hope things are going well at {organization}. Since we talked {met_when}, I have often thought of {learned}. {acted_on}
 
 Would you have 15 minutes in the coming weeks to catch up? I'd love to hear what you are working on.
 
@@ -227,8 +227,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         return values[name] if name in values else found.group(0)
 
     filled = _PLACEHOLDER.sub(replace, text)
-    # A placeholder with nothing to say leaves no doubled spaces or a space before a comma.
+    # A placeholder with nothing to say leaves no doubled spaces, no space before a comma
+    # and none at the end of a line.
     filled = re.sub(r"[ \t]{2,}", " ", filled)
+    filled = re.sub(r"[ \t]+$", "", filled, flags=re.MULTILINE)
     return re.sub(r" +([,.;:?!])", r"\1", filled)
 
 

@@ -272,22 +272,28 @@ def note_add(request: SignedInRequest, meeting_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def note_edit(request: SignedInRequest, note_id: str) -> HttpResponse:
-    """Change a note's words or kind, or (from the summary) mark it acted on."""
+    """Change a note's words or kind, or (from the summary) mark it acted on and say what
+    came of it (the progress update quotes that)."""
     note = selectors.note_get_for_user(request.user, note_id)
     meeting = note.meeting
     text = request.POST.get("text")
     kind = request.POST.get("kind")
     acted = request.POST.get("acted_on")
+    outcome = request.POST.get("outcome")
     on_summary = request.POST.get("from") == "summary"
     error = ""
     if acted not in (None, "0", "1"):
         error = "Say whether it was acted on (1) or not (0)."
-    elif text is None and kind is None and acted is None:
+    elif text is None and kind is None and acted is None and outcome is None:
         error = "Nothing to change."
     else:
         try:
             services.note_update(
-                note=note, text=text, kind=kind, acted_on=None if acted is None else acted == "1"
+                note=note,
+                text=text,
+                kind=kind,
+                acted_on=None if acted is None else acted == "1",
+                outcome=outcome,
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -295,7 +301,14 @@ def note_edit(request: SignedInRequest, note_id: str) -> HttpResponse:
     if request.htmx:
         if on_summary:
             return render(
-                request, "conversations/summary.html#act_item", {"note": note, "error": error}
+                request,
+                "conversations/summary.html#act_item",
+                {
+                    "note": note,
+                    "error": error,
+                    "saved": outcome is not None and not error,
+                    "typed_outcome": outcome if error else None,
+                },
             )
         if error:
             return _form_error(
@@ -312,6 +325,8 @@ def note_edit(request: SignedInRequest, note_id: str) -> HttpResponse:
         messages.error(request, error)
     elif acted is not None:
         messages.success(request, "Marked acted on." if acted == "1" else "Marked not done yet.")
+    elif outcome is not None:
+        messages.success(request, "Saved what came of it.")
     else:
         messages.success(request, "Note saved.")
     if on_summary:
