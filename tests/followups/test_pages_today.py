@@ -23,6 +23,7 @@ from coffeechat.conversations import services as conversations
 from coffeechat.conversations.models import Note
 from coffeechat.followups.models import ReminderChoice
 from coffeechat.followups.rules import Rule
+from coffeechat.followups.views.today import SECTION_LIMIT
 from coffeechat.network.models import Contact
 from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Message
 from coffeechat.outreach.services import meeting_schedule
@@ -488,3 +489,18 @@ def test_a_cancelled_meeting_leaves_today(alice: Any, alice_client: Client, froz
     assert "Kai Moss" in section(today(alice_client), "meetings")
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
     assert "Kai Moss" not in today(alice_client)
+
+
+def test_a_long_backlog_shows_the_first_of_each_section_and_links_to_the_rest(
+    alice: Any, alice_client: Client, frozen: Any
+) -> None:
+    for n in range(SECTION_LIMIT + 3):
+        thanks_due(alice, f"Person {n:02}", ended=NOW - 3 * DAY - n * HOUR)
+
+    overdue = section(today(alice_client), "overdue")
+
+    assert overdue.count('<li id="reminder-thank_you-') == SECTION_LIMIT
+    assert "3 more overdue</a>" in overdue
+    assert reverse("reminder_list") in overdue
+    listed = alice_client.get(reverse("reminder_list")).text
+    assert listed.count('<li id="reminder-thank_you-') == SECTION_LIMIT + 3

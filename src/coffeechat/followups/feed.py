@@ -15,6 +15,7 @@ its UID when a snooze or new facts move its day, and the calendar moves it in pl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import icalendar
@@ -170,6 +171,10 @@ def _reminder_event(
     return event
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _plain(text: str) -> str:
-    """No control characters (a name pasted from somewhere), as ics.vevent does for meetings."""
-    return "".join(ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or ord(ch) == 127))
+    """No control characters (a name pasted from somewhere), as ics.vevent does for meetings;
+    line breaks and tabs stay."""
+    return _CONTROL.sub("", text)

@@ -34,6 +34,9 @@ from coffeechat.lib.http import SignedInRequest
 SNOOZE_CHOICES = ((1, "1 day"), (3, "3 days"), (7, "1 week"))
 # Live mode is offered from this long before a meeting starts until it ends.
 LIVE_SOON = dt.timedelta(minutes=30)
+# A section lists this many; the rest are a link to the list of every reminder, so a long
+# backlog keeps Today short on a phone and quick to render.
+SECTION_LIMIT = 25
 EMPTY_SECTIONS = {
     Bucket.OVERDUE: "Nothing overdue.",
     Bucket.TODAY: "Nothing else due today.",
@@ -98,7 +101,8 @@ def _items(owner: Any, reminders: list[Reminder], clock: Clock) -> list[Item]:
 def today(request: SignedInRequest) -> HttpResponse:
     found = selectors.today_for(request.user)
     clock = found.clock
-    sections = found.sections()
+    sections = [(b, reminders[:SECTION_LIMIT]) for b, reminders in found.sections()]
+    more = {b: len(reminders) - SECTION_LIMIT for b, reminders in found.sections()}
     items = _items(request.user, [r for _, reminders in sections for r in reminders], clock)
     by_bucket: dict[Bucket, list[Item]] = {b: [] for b, _ in sections}
     for item in items:
@@ -111,7 +115,10 @@ def today(request: SignedInRequest) -> HttpResponse:
         "followups/today.html",
         {
             "date": clock.today,
-            "sections": [(b, BUCKET_LABELS[b], by_bucket[b], EMPTY_SECTIONS[b]) for b in by_bucket],
+            "sections": [
+                (b, BUCKET_LABELS[b], by_bucket[b], EMPTY_SECTIONS[b], max(more[b], 0))
+                for b in by_bucket
+            ],
             "meetings": meetings,
             "later": len(found.later),
             "snoozed": found.snoozed,
