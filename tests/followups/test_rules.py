@@ -889,3 +889,42 @@ def test_doing_what_a_reminder_asks_ends_it(
             assert [r.due for r in again] == [add_months(now.today, numbers.keep_in_touch_months)]
         else:
             assert again == [], reminder
+
+
+# --- Staleness: nothing stays red for ever ---------------------------------------------------
+
+
+def test_keep_in_touch_rolls_to_the_next_round_once_a_round_is_a_month_past() -> None:
+    last = day("2026-01-10")
+    # Due 10 Apr; still that round up to 30 days late, then 10 Jul, 10 Oct…
+    assert rules.keep_in_touch_due(last, 3, day("2026-04-10")) == day("2026-04-10")
+    assert rules.keep_in_touch_due(last, 3, day("2026-05-10")) == day("2026-04-10")
+    assert rules.keep_in_touch_due(last, 3, day("2026-05-11")) == day("2026-07-10")
+    assert rules.keep_in_touch_due(last, 3, day("2026-11-18")) == day("2027-01-10")
+    assert rules.keep_in_touch_due(last, 1, day("2026-03-20")) == day("2026-03-10")
+
+
+def test_a_keep_in_touch_missed_long_ago_shows_the_current_round() -> None:
+    person = dana(meetings=(done(chicago("2025-11-03", 10)),))
+
+    assert dues(Rule.KEEP_IN_TOUCH, person) == [day("2026-11-03")]
+
+
+def test_a_reminder_a_month_past_its_day_is_stale_unless_a_snooze_moved_it() -> None:
+    reminder = rules.Reminder(
+        rule=Rule.NUDGE,
+        key="r1",
+        contact_key="c1",
+        contact_name="Dana",
+        due=day("2026-10-19"),
+        title="Nudge Dana once",
+    )
+
+    assert not rules.is_stale(reminder, clock())  # 30 days late
+    assert rules.is_stale(replace(reminder, due=day("2026-10-18")), clock())  # 31
+    snoozed = rules.apply_choice(
+        replace(reminder, due=day("2026-09-01")),
+        Choice(snoozed_until=chicago("2026-11-20", 8)),
+        clock(),
+    )
+    assert snoozed is not None and not rules.is_stale(snoozed, clock())

@@ -54,6 +54,10 @@ DRAFT_KIND = {
 # A thank-you not sent a month after the conversation is no longer a thank-you: keeping
 # in touch takes over.
 THANK_YOU_STALE = dt.timedelta(days=30)
+# Any other reminder this long past its day leaves the lists: nobody acts on a months-old
+# "nudge", and a list that stays red for ever stops being read. Keeping in touch rolls on
+# to its next round instead (`keep_in_touch_due`).
+STALE_AFTER = dt.timedelta(days=30)
 
 # Outreach message kinds, as stored (strings, so this module needs no models).
 REQUEST_PREFIX = "request_"
@@ -326,6 +330,17 @@ def last_interaction(person: PersonFacts) -> dt.datetime | None:
     return max(moments, default=None)
 
 
+def keep_in_touch_due(last: dt.date, months: int, today: dt.date) -> dt.date:
+    """The round due now: `months` after the last contact, or, once a round is more than
+    STALE_AFTER past, the next one (last + 2 × months, …), so a missed round never piles up."""
+    rounds = 1
+    due = add_months(last, months)
+    while due < today - STALE_AFTER:
+        rounds += 1
+        due = add_months(last, months * rounds)
+    return due
+
+
 def keep_in_touch(person: PersonFacts, numbers: Numbers, clock: Clock) -> list[Reminder]:
     """People met hear from the student every few months; any interaction resets the clock."""
     if not _done_meetings(person):
@@ -342,7 +357,7 @@ def keep_in_touch(person: PersonFacts, numbers: Numbers, clock: Clock) -> list[R
             key=person.key,
             contact_key=person.key,
             contact_name=person.name,
-            due=add_months(clock.day(last), numbers.keep_in_touch_months),
+            due=keep_in_touch_due(clock.day(last), numbers.keep_in_touch_months, clock.today),
             title=f"Keep in touch with {person.name}",
             detail=f"Last in touch {_date(clock.day(last))}: share what you have been "
             "doing and what came of their advice.",
@@ -490,6 +505,11 @@ def apply_choice(reminder: Reminder, choice: Choice | None, clock: Clock) -> Rem
             original_due=reminder.due,
         )
     return reminder
+
+
+def is_stale(reminder: Reminder, clock: Clock) -> bool:
+    """More than STALE_AFTER past its day (as shown: a snooze moves the day)."""
+    return reminder.due < clock.today - STALE_AFTER
 
 
 def dismissal_moment(reminder: Reminder, clock: Clock) -> dt.datetime:

@@ -203,7 +203,7 @@ def reminders_for(owner: Any, now: dt.datetime | None = None) -> Reminders:
         applied = rules.apply_choice(reminder, choices.get((reminder.rule, reminder.key)), clock)
         if applied is None:
             dismissed.append(reminder)
-        else:
+        elif not rules.is_stale(applied, clock):
             shown.append(applied)
     shown.sort(key=lambda r: (r.due, r.deadline or clock.now, r.contact_name, r.rule))
     return Reminders(clock, numbers, shown, dismissed)
