@@ -469,7 +469,7 @@ def test_the_number_of_queries_does_not_grow_with_meetings(
     many = count()
 
     assert many == few
-    with django_assert_max_num_queries(12), time_machine.travel(NOW, tick=False):
+    with django_assert_max_num_queries(16), time_machine.travel(NOW, tick=False):
         Client().get(url)
 
 

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from coffeechat.accounts.services import profile_update
 from coffeechat.conversations import services as conversations
 from coffeechat.conversations.models import Note
-from coffeechat.followups import selectors, services
+from coffeechat.followups import rules, selectors, services
 from coffeechat.followups.rules import Rule
 from coffeechat.network.models import Contact
 from coffeechat.outreach import services as outreach
@@ -525,6 +525,47 @@ def test_reminders_and_today_take_the_same_queries_for_2_and_40_people(
 
     assert len(selectors.reminders_for(bob, NOW).shown) > 40
     assert len(selectors.today_for(bob, NOW).meetings) == 10
-    # settings, messages, replies, meetings, notes, contacts, research, organization
-    # research, choices; Today adds the week's meetings.
-    assert small == large == (9, 10)
+    # settings, who has something recent (one UNION), snoozes, then for them messages,
+    # replies, meetings, notes, contacts, research, organization research; the people met
+    # long ago (their latest of each, and keep-in-touch drafts); choices. Today adds the
+    # week's meetings.
+    assert small == large == (13, 14)
+
+
+# --- Reading only what can still be due --------------------------------------------------
+
+
+def test_current_facts_give_the_same_reminders_as_the_whole_history(alice: Any) -> None:
+    """`reminders_for` reads full histories only for people with something recent and sums
+    up the people met long ago; the reminders must be exactly those of the whole history."""
+    old_friend = person(alice, "Old Friend", organization="Northwind")
+    conversation(alice, old_friend, chicago("2025-06-02", 10), notes=(("advice", "Read more"),))
+    send(alice, old_friend, Kind.THANK_YOU, chicago("2025-06-03", 9))
+    with at(chicago("2025-09-01", 9)):
+        outreach.message_draft(owner=alice, contact=old_friend, kind=Kind.KEEP_IN_TOUCH)
+    replied = person(alice, "Replied Long Ago", organization="Acme Health")
+    conversation(alice, replied, chicago("2026-02-10", 15))
+    recent = person(alice, "Met Last Week", organization="Acme Health")
+    conversation(alice, recent, chicago("2026-11-11", 10), notes=(("resource", "A book"),))
+    waiting = person(alice, "Never Answered", organization="Globex")
+    send(alice, waiting, Kind.REQUEST_COLD, chicago("2026-11-02", 9))
+    stale = person(alice, "Asked In Spring", organization="Globex")
+    send(alice, stale, Kind.REQUEST_COLD, chicago("2026-04-02", 9))
+    booked = person(alice, "Booked Ahead", organization="Initech")
+    with at(NOW):
+        outreach.meeting_schedule(owner=alice, contact=booked, start=chicago("2026-11-25", 9))
+
+    for now in (NOW, chicago("2026-12-30"), chicago("2027-03-15"), chicago("2027-09-01")):
+        clock = selectors.clock_for(alice, now)
+        numbers = selectors.numbers_of(selectors.settings_for(alice))
+        whole = [
+            r
+            for r in rules.reminders(selectors.people_facts(alice, now), numbers, clock)
+            if not rules.is_stale(r, clock)
+        ]
+        assert [
+            (r.rule, r.key, r.due, r.draft_key) for r in selectors.reminders_for(alice, now).shown
+        ] == [(r.rule, r.key, r.due, r.draft_key) for r in whole], now
+    assert ("Old Friend", Rule.KEEP_IN_TOUCH) in {
+        (r.contact_name, r.rule) for r in selectors.reminders_for(alice, NOW).shown
+    }
