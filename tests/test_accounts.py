@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -154,8 +157,35 @@ def test_tokens_are_stored_hashed_shown_once_and_revocable(alice_client, alice):
     assert key not in str(list(ApiToken.objects.values()))
     assert api_token_authenticate(key) == alice
     assert key not in alice_client.get(reverse("tokens")).text
-    alice_client.post(reverse("token_revoke", args=[token.pk]))
+    alice_client.post(reverse("token_revoke", args=[token.uuid]))
     assert api_token_authenticate(key) is None
+
+
+def test_a_token_is_revoked_by_its_uuid_and_only_by_its_owner(alice_client, alice, bob):
+    token, key = api_token_create(user=alice)
+    bobs, _ = api_token_create(user=bob)
+    assert f"/account/tokens/{token.uuid}/revoke/" in alice_client.get(reverse("tokens")).text
+    assert alice_client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+    assert alice_client.post(reverse("token_revoke", args=[bobs.uuid])).status_code == 404
+    assert ApiToken.objects.filter(pk=bobs.pk).exists()
+    assert api_token_authenticate(key) == alice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_tokens_their_own_uuids():
+    before = [("accounts", "0002_availability")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    owner = old.get_model("auth", "User").objects.create(username="early")
+    for n in range(3):
+        old.get_model("accounts", "ApiToken").objects.create(
+            user=owner, prefix="cc_early", key_hash=f"{n:064d}"
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    uuids = list(ApiToken.objects.values_list("uuid", flat=True))
+    assert len(uuids) == 3 and len(set(uuids)) == 3 and None not in uuids
 
 
 def test_token_of_an_inactive_user_does_not_work(db):

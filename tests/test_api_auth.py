@@ -83,7 +83,7 @@ def test_revoked_token_is_refused(alice: Any, alice_key: str) -> None:
     token = ApiToken.objects.get(user=alice)
     assert token_client(alice_key).get(CONTACTS).status_code == 200
 
-    api_token_revoke(user=alice, token_id=token.pk)
+    api_token_revoke(user=alice, token_id=token.uuid)
 
     assert token_client(alice_key).get(CONTACTS).status_code == 401
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",
     "template_partials",
     "coffeechat.accounts",
@@ -96,14 +98,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers come first so they also reach the static files WhiteNoise serves
+    # and the error pages.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "coffeechat.lib.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coffeechat.accounts.middleware.ProfileTimezoneMiddleware",
 ]
@@ -189,8 +195,28 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Security --------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only what the pages load from this server: no inline script or style, no eval, no plugins,
+# no framing. htmx's own indicator <style> is turned off in base.html (htmx-config) so that
+# style-src needs no 'unsafe-inline'; data: images are Pico's form-control icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 HTTPS = env_bool("COFFEECHAT_HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("COFFEECHAT_SSL_REDIRECT", True)
@@ -200,6 +226,11 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure, for
+    # Path=/ and set without a Domain, so a sibling subdomain cannot plant or overwrite them.
+    # Plain-http development keeps the usual names: browsers drop a __Host- cookie over http.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Forms and uploads -----------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -228,6 +259,62 @@ COFFEECHAT_IMPORT_MAX_ROWS = env_int("COFFEECHAT_IMPORT_MAX_ROWS", 100_000)
 # (a personal install may subscribe to a calendar server on its own network).
 COFFEECHAT_CALENDAR_FETCH_TIMEOUT = env_int("COFFEECHAT_CALENDAR_FETCH_TIMEOUT", 15)
 COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS = env_bool("COFFEECHAT_CALENDAR_ALLOW_PRIVATE_URLS", False)
+
+# Cache and throttles ---------------------------------------------------------
+# The throttles (accounts/throttle.py) must hold across every app process, so the cache is
+# shared: Redis when COFFEECHAT_REDIS_URL is set, else a table in the database (made by the
+# accounts migrations). Never one process's memory.
+COFFEECHAT_REDIS_URL = os.environ.get("COFFEECHAT_REDIS_URL", "").strip()
+if COFFEECHAT_REDIS_URL:
+    if not COFFEECHAT_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "COFFEECHAT_REDIS_URL must be a Redis address such as redis://127.0.0.1:6379/0, "
+            f"not {COFFEECHAT_REDIS_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": COFFEECHAT_REDIS_URL,
+            "KEY_PREFIX": "coffeechat",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "coffeechat.accounts.cache.DatabaseCache",
+            "LOCATION": "coffeechat_cache",
+            # Django culls a third of the rows past MAX_ENTRIES: keep throttle counters well
+            # clear of that (expired rows go first).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+
+def env_limit(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
+# A rule's window and its cool-off, in minutes; then the attempts allowed in a window.
+COFFEECHAT_THROTTLE_MINUTES = env_limit("COFFEECHAT_THROTTLE_MINUTES", 15)
+COFFEECHAT_SIGNIN_LIMIT_ACCOUNT = env_limit("COFFEECHAT_SIGNIN_LIMIT_ACCOUNT", 5)
+COFFEECHAT_SIGNIN_LIMIT_IP = env_limit("COFFEECHAT_SIGNIN_LIMIT_IP", 30)
+COFFEECHAT_RESET_LIMIT_EMAIL = env_limit("COFFEECHAT_RESET_LIMIT_EMAIL", 3)
+COFFEECHAT_RESET_LIMIT_IP = env_limit("COFFEECHAT_RESET_LIMIT_IP", 10)
+COFFEECHAT_TOKEN_LIMIT_ACCOUNT = env_limit("COFFEECHAT_TOKEN_LIMIT_ACCOUNT", 10)
+COFFEECHAT_TOKEN_LIMIT_IP = env_limit("COFFEECHAT_TOKEN_LIMIT_IP", 30)
+COFFEECHAT_API_AUTH_LIMIT_IP = env_limit("COFFEECHAT_API_AUTH_LIMIT_IP", 30)
+# How many proxies in front of the app append to X-Forwarded-For (usually 1 behind nginx);
+# 0 trusts only REMOTE_ADDR, since a client can write any X-Forwarded-For it likes.
+COFFEECHAT_TRUSTED_PROXIES = env_int("COFFEECHAT_TRUSTED_PROXIES", 0)
+if COFFEECHAT_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("COFFEECHAT_TRUSTED_PROXIES must be 0 or more")
+# Changing the email address, exporting everything: the password must have been entered
+# (signing in, or the confirm page) within this many minutes.
+COFFEECHAT_REAUTH_MINUTES = env_limit("COFFEECHAT_REAUTH_MINUTES", 10)
 
 # Email -----------------------------------------------------------------------
 # SMTP belongs to the installation (a personal install uses the student's own mail

@@ -111,14 +111,22 @@ def test_finish_thank_and_keep_in_touch(new_page: PageFactory, alice: Any) -> No
     expect(linkedin.get_by_role("button", name="Write LinkedIn note")).to_be_visible()
     expect(page.get_by_role("heading", name="Keep in touch")).to_have_count(0)  # months away
 
-    # A hundred days later: keeping in touch is overdue, and so is the LinkedIn note.
-    move_back(alice, dt.timedelta(days=100))
+    # Ten days later: the LinkedIn note is overdue; keeping in touch is still months away.
+    move_back(alice, dt.timedelta(days=10))
     page.reload()
     overdue = section(page, "Overdue")
-    expect(overdue.get_by_role("heading", name="Keep in touch with Dana Reyes")).to_be_visible()
     expect(
         overdue.get_by_role("heading", name="Connect with Dana Reyes on LinkedIn")
     ).to_be_visible()
+    expect(page.get_by_role("heading", name="Keep in touch with Dana Reyes")).to_have_count(0)
+
+    # A hundred days after the conversation: keeping in touch is overdue. The LinkedIn note,
+    # by then more than 30 days past its day, has left the list.
+    move_back(alice, dt.timedelta(days=90))
+    page.reload()
+    overdue = section(page, "Overdue")
+    expect(overdue.get_by_role("heading", name="Keep in touch with Dana Reyes")).to_be_visible()
+    expect(page.get_by_role("heading", name="Connect with Dana Reyes on LinkedIn")).to_have_count(0)
     expect(section(page, "This week").get_by_role("listitem")).to_have_count(0)
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DONE
 

@@ -3,7 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
+from coffeechat.accounts import services, throttle
 from coffeechat.accounts.models import Medium, Profile
 from coffeechat.lib.timezones import is_time_zone, time_zone_choices
 from coffeechat.lib.widgets import FastSelect
@@ -81,3 +85,124 @@ class ProfileForm(forms.ModelForm):
         if self.instance.completed_at is not None:
             # The student chose a zone already: the browser's guess must not override it.
             self.fields["time_zone"].widget.attrs["data-chosen"] = "yes"
+
+
+# Signing in and proving it is you ------------------------------------------------------
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, counted per account and per IP before the password is checked."""
+
+    throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return self.cleaned_data
+        account = throttle.account_key(username)
+        ip = throttle.client_ip(self.request) if self.request else "unknown"
+        try:
+            throttle.throttle_take_all((throttle.SIGNIN_ACCOUNT, account), (throttle.SIGNIN_IP, ip))
+        except throttle.Throttled as exc:
+            self.throttled = True
+            raise ValidationError(exc.message, code="throttled") from None
+        super().clean()  # raises "Please enter a correct username and password"
+        throttle.throttle_clear(throttle.SIGNIN_ACCOUNT, account)
+        throttle.throttle_forgive(throttle.SIGNIN_IP, ip)
+        return self.cleaned_data
+
+
+class PasswordConfirmForm(forms.Form):
+    """The signed-in student's password again, before a sensitive action."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": ""}),
+    )
+    throttled = False
+
+    def __init__(self, *args: Any, user: Any, ip: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.ip = user, ip
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            right = services.password_confirm(user=self.user, password=password, ip=self.ip)
+        except throttle.Throttled as exc:
+            self.throttled = True
+            raise ValidationError(exc.message, code="throttled") from None
+        if not right:
+            raise ValidationError("That is not your password.", code="password_incorrect")
+        return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change; the old password is checked under the sign-in limits."""
+
+    throttled = False
+
+    def __init__(self, user: Any, *args: Any, ip: str, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.ip = ip
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        try:
+            right = services.password_confirm(user=self.user, password=old, ip=self.ip)
+        except throttle.Throttled as exc:
+            self.throttled = True
+            raise ValidationError(exc.message, code="throttled") from None
+        if not right:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Password reset links and the daily digest go here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset request, counted per address and per IP, sent through lib.email.
+
+    Every valid address gets the same answer, whether or not an account has it.
+    """
+
+    throttled = False
+
+    def __init__(self, *args: Any, ip: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+
+    def clean_email(self) -> str:
+        address = self.cleaned_data["email"]
+        try:
+            throttle.throttle_take_all(
+                (throttle.RESET_EMAIL, throttle.email_key(address)), (throttle.RESET_IP, self.ip)
+            )
+        except throttle.Throttled as exc:
+            self.throttled = True
+            raise ValidationError(exc.message, code="throttled") from None
+        return str(address)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        body = render_to_string(email_template_name, context)
+        services.password_reset_email_send(to=to_email, subject=subject, body=body)

@@ -1,11 +1,15 @@
-"""Writes for accounts: sign-up, profile, API tokens."""
+"""Writes for accounts: sign-up, profile, passwords and email, API tokens."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import uuid
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -14,9 +18,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.accounts import throttle
 from coffeechat.accounts.models import ApiToken, Profile
+from coffeechat.lib import email as email_out
 from coffeechat.lib.timezones import is_time_zone
 from coffeechat.lib.validators import refuse_null_characters
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "cc_"
 
@@ -111,18 +119,97 @@ def api_token_authenticate(key: str) -> Any | None:
     return token.user
 
 
-def api_token_revoke(*, user: Any, token_id: int) -> bool:
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+def api_token_create_throttled(
+    *, user: Any, ip: str, name: str = "API token"
+) -> tuple[ApiToken, str]:
+    """api_token_create, counted per account and per IP; raises throttle.Throttled."""
+    throttle.throttle_take_all((throttle.TOKEN_ACCOUNT, str(user.pk)), (throttle.TOKEN_IP, ip))
+    return api_token_create(user=user, name=name)
+
+
+def api_token_revoke(*, user: Any, token_id: uuid.UUID) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, uuid=token_id).delete()
     return deleted > 0
+
+
+# Passwords and the email address ------------------------------------------------------
+
+
+def password_confirm(*, user: Any, password: str, ip: str) -> bool:
+    """Is this the user's password? Counted with sign-ins, so it is no way around their limit.
+
+    Raises throttle.Throttled during a cool-off, right password or not.
+    """
+    account = throttle.account_key(user.get_username())
+    throttle.throttle_take_all((throttle.SIGNIN_ACCOUNT, account), (throttle.SIGNIN_IP, ip))
+    if not password or not user.check_password(password):
+        return False
+    throttle.throttle_clear(throttle.SIGNIN_ACCOUNT, account)
+    throttle.throttle_forgive(throttle.SIGNIN_IP, ip)
+    return True
+
+
+def user_password_set(*, user: Any, password: str) -> None:
+    """Set a new password (the operator's `coffeechat user set-password`).
+
+    Changing the password changes the hash every session carries, so every session the user
+    has open ends: whoever had it must sign in with the new one.
+    """
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    throttle.throttle_clear(throttle.SIGNIN_ACCOUNT, throttle.account_key(user.get_username()))
+
+
+def user_email_change(*, user: Any, email: str) -> None:
+    """Change where password resets and the digest go. Raises ValidationError."""
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+    user.email = email
+    refuse_null_characters(user)
+    user.full_clean(exclude=["password"], validate_unique=False)
+    user.save(update_fields=["email"])
+
+
+def password_reset_email_send(*, to: str, subject: str, body: str) -> bool:
+    """Send a reset link; False (and a log line) when the mail server fails.
+
+    The page says the same thing either way: telling the visitor that sending failed would
+    tell them the address has an account.
+    """
+    name, address = parseaddr(settings.COFFEECHAT_EMAIL_FROM)
+    try:
+        email_out.send_email(
+            sender_name=name or "Coffeechat",
+            # A personal install's mail account sends as its owner, to its owner.
+            sender_email=address or to,
+            to=to,
+            subject=subject,
+            body=body,
+            message_id=email_out.message_id_new(),
+        )
+    except email_out.EmailError as exc:
+        logger.warning("A password reset email could not be sent: %s", exc)
+        return False
+    return True
 
 
 # Deleting an account ------------------------------------------------------------------
 
 
-@transaction.atomic
-def user_delete(*, user: Any, password: str) -> None:
-    """Delete the signed-in user's account, once their password confirms it is them."""
-    if not password or not user.check_password(password):
+def user_delete(*, user: Any, password: str, ip: str = "unknown") -> None:
+    """Delete the signed-in user's account, once their password confirms it is them.
+
+    The check counts with sign-ins (raising throttle.Throttled in a cool-off); it runs
+    outside any transaction, so a wrong password stays counted.
+    """
+    if not password_confirm(user=user, password=password, ip=ip):
         raise ValidationError({"password": ["That is not your password. Nothing was deleted."]})
     user_erase(user=user)
 

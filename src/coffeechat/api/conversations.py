@@ -127,9 +127,10 @@ def meeting_update(request: ApiRequest, meeting_id: UUID, payload: MeetingPatch)
     "/meetings/{meeting_id}/ics",
     response={200: None, **ERRORS_BY_ID},
     summary="The meeting's calendar invite",
+    # The int key merges into ninja's own 200 entry; a "200" string would be a second key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "An iCalendar file; its UID stays the same and its SEQUENCE goes "
                 "up each time the meeting is moved or cancelled.",
                 "content": {"text/calendar": {"schema": {"type": "string"}}},

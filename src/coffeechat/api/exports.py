@@ -10,6 +10,7 @@ from django.http import FileResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from coffeechat.api.auth import EXPORT_AUTH
 from coffeechat.api.schemas import ERRORS, ERRORS_BY_ID
 from coffeechat.interchange import services
 from coffeechat.lib.http import ApiRequest
@@ -36,11 +37,19 @@ def backup_restore(request: ApiRequest, file: File[UploadedFile]) -> Status[dict
     "/{export_format}",
     response={200: None, **ERRORS_BY_ID},
     summary="Download an export",
+    auth=EXPORT_AUTH,
+    # The int key merges into ninja's own 200 entry; a "200" string would be a second key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "`json`: the full backup (docs/backup-format.md); `csv` and "
                 "`vcf`: your contacts; `ics`: your meetings.",
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                    "text/vcard": {"schema": {"type": "string"}},
+                    "text/calendar": {"schema": {"type": "string"}},
+                },
             }
         }
     },

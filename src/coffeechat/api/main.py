@@ -16,9 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
-from coffeechat.accounts.services import api_token_authenticate
+from coffeechat.accounts.throttle import Throttled
+from coffeechat.api.auth import BrowserSessionAuth, TokenAuth
 from coffeechat.api.calendars import busy_router
 from coffeechat.api.calendars import router as calendars_router
 from coffeechat.api.contacts import router as contacts_router
@@ -33,24 +33,6 @@ from coffeechat.api.preparing import router as preparing_router
 # Endpoints name their single body parameter `payload`; clients never see that name, so
 # it is dropped from error locations: ["body", "payload", "email"] -> ["body", "email"].
 BODY_PARAM = "payload"
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer cc_…`, a token made on the account's API tokens page."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        return api_token_authenticate(token)
-
-
-class BrowserSessionAuth(SessionAuth):
-    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
-
-    def __call__(self, request: HttpRequest) -> Any | None:
-        # Check CSRF only when there is a signed-in session: a script with a wrong or revoked
-        # token should hear 401 "Unauthorized", not 403 "CSRF check Failed".
-        if not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
 
 
 api = NinjaAPI(
@@ -129,6 +111,13 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
         request, {"detail": "Sign in, or send Authorization: Bearer <token>."}, status=401
     )
     response["WWW-Authenticate"] = 'Bearer realm="coffeechat"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.seconds)
     return response
 
 

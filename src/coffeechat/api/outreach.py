@@ -4,12 +4,14 @@ sending, replies and the queue. Each endpoint calls the same service as the page
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from coffeechat.api.schemas import ERRORS, ERRORS_BY_ID, InputSchema, TextInputSchema
 from coffeechat.lib.http import ApiRequest
@@ -43,10 +45,29 @@ def slots(request: ApiRequest, query: Query[SlotsQuery]) -> Any:
     return proposal.rows()
 
 
+def _local(value: dt.time) -> dt.time:
+    # A window is a wall-clock time in the profile's zone; an offset has no meaning here
+    # (and the database cannot store one: it was a 500).
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_zone", "Give a local time with no zone, e.g. 09:00.")
+    return value
+
+
+# JSON Schema's "time" format is RFC 3339's full-time, which requires an offset; these are
+# local times, so the schema says what is sent and accepted: HH:MM[:SS[.ffffff]].
+LocalTime = Annotated[
+    dt.time,
+    AfterValidator(_local),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
+    ),
+]
+
+
 class WindowSchema(Schema):
     weekday: int = NinjaField(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
-    start: dt.time = NinjaField(description="Local time in your profile's zone, e.g. 09:00.")
-    end: dt.time
+    start: LocalTime = NinjaField(description="Local time in your profile's zone, e.g. 09:00.")
+    end: LocalTime
 
 
 class AvailabilityOut(Schema):
@@ -58,8 +79,13 @@ class AvailabilityOut(Schema):
     country: str
 
 
+class WindowIn(WindowSchema):
+    # Nested in a body, so it refuses unknown fields as every input schema does.
+    model_config = ConfigDict(extra="forbid")
+
+
 class AvailabilityIn(InputSchema):
-    windows: list[WindowSchema] = NinjaField(min_length=1, max_length=50)
+    windows: list[WindowIn] = NinjaField(min_length=1, max_length=50)
     buffer_minutes: int | None = NinjaField(None, ge=0, le=120)
     lead_business_days: int | None = NinjaField(None, ge=0, le=30)
     horizon_days: int | None = NinjaField(None, ge=1, le=90)

@@ -16,6 +16,7 @@ from uuid import UUID
 from django.db.models import Model
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from coffeechat.network.models import Contact, Organization, Source
@@ -72,6 +73,30 @@ class InputSchema(TextInputSchema):
     model_config = ConfigDict(extra="forbid")
 
 
+def _null_only_where_taken(schema: JsonDict, model: type[Any]) -> None:
+    """Publish a patch field as taking null only if it does (`nullable`), as validated.
+
+    The None defaults would otherwise show every field as "type or null", and a client (or
+    schemathesis) sending the advertised null would get a 422.
+    """
+    nullable: frozenset[str] = getattr(model, "nullable", frozenset())
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for name, prop in properties.items():
+        if name in nullable or not isinstance(prop, dict):
+            continue
+        branches = prop.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            continue
+        rest = [branch for branch in branches if branch != {"type": "null"}]
+        del prop["anyOf"]
+        if len(rest) == 1 and isinstance(rest[0], dict):
+            prop.update(rest[0])
+        else:
+            prop["anyOf"] = rest
+
+
 class PatchSchema(InputSchema):
     """A partial update: absent fields stay as they are, and only `nullable` ones take null.
 
@@ -79,6 +104,7 @@ class PatchSchema(InputSchema):
     that cannot be empty would otherwise slip through as "unchanged" or reach the model.
     """
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_taken)
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")

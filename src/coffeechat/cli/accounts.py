@@ -16,7 +16,9 @@ from coffeechat.cli.runtime import (
     validation_messages,
 )
 
-user_app = typer.Typer(help="Create and delete user accounts.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Create and delete user accounts, and set passwords.", no_args_is_help=True
+)
 token_app = typer.Typer(help="Create API tokens for scripts.", no_args_is_help=True)
 
 
@@ -79,6 +81,47 @@ def user_create_command(
             "with --password-stdin.",
             err=True,
         )
+
+
+@user_app.command("set-password")
+def user_set_password_command(
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Whose password to set.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+    ] = False,
+) -> None:
+    """Set a new password for someone who forgot theirs.
+
+    For an installation that does not send email, where "Forgot your password?" cannot send
+    a link. Every session they have open ends, and any sign-in cool-off is lifted. Without
+    --password-stdin you are asked for it twice (hidden).
+
+    Examples:
+
+    ```
+    coffeechat user set-password sam
+    coffeechat user set-password sam --password-stdin < pw.txt
+    ```
+    """
+    django_setup()
+    database_prepare(migrate=False)
+    from django.core.exceptions import ValidationError
+
+    from coffeechat.accounts.services import user_password_set
+
+    user = user_get(username)
+    if password_stdin:
+        password = read_password_line()
+    elif sys.stdin.isatty():
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        fail("No terminal to ask for the password: use --password-stdin.")
+    try:
+        user_password_set(user=user, password=password)
+    except ValidationError as exc:
+        fail("Could not set the password:\n" + "\n".join(validation_messages(exc)))
+    say(f"Set a new password for “{username}”; they are signed out everywhere.")
 
 
 @user_app.command("delete")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from coffeechat.cli.accounts import token_app, user_app
+from coffeechat.cli.backup import backup_command, restore_backup_command
 from coffeechat.cli.calendar import calendar_app
 from coffeechat.cli.contacts import contacts_app
 from coffeechat.cli.conversations import meetings_command, prep_command, questions_app
@@ -87,6 +88,8 @@ app.command("digest")(digest_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("restore")(restore_command)
+app.command("backup")(backup_command)
+app.command("restore-backup")(restore_backup_command)
 app.command("manage", context_settings=MANAGE_CONTEXT, rich_help_panel="Django")(manage_command)
 
 

@@ -51,6 +51,13 @@ _FREQ_SECONDS = {
     "YEARLY": 31_536_000,
 }
 _EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
+# Real calendars nest three deep (VCALENDAR › VEVENT › VALARM); a file nested deeper is
+# refused while it is read, before icalendar builds a component per BEGIN.
+MAX_NESTING = 10
+_TOO_MANY_EVENTS = (
+    "This calendar has more than {limit:,} events in the weeks Coffeechat looks at. "
+    "Export a calendar with fewer events and try again."
+)
 
 # Floating times and all-day dates get the student's zone only after expansion, so the
 # library is asked for a window wider by more than any UTC offset, then trimmed exactly.
@@ -82,18 +89,25 @@ def parse_busy(
 ) -> BusyTimes:
     """The busy spans overlapping [start, end), in UTC, unsorted and not merged.
 
-    A file that cannot be read as iCalendar raises FormatError here; a file that expands
-    to more than MAX_INTERVALS events around the window raises it while iterating. A
+    A file that cannot be read as iCalendar raises FormatError here, and so does one whose
+    plain rules alone repeat more than MAX_INTERVALS times around the window (counted,
+    not expanded); any other file that expands to more raises it while iterating. A
     broken event is skipped.
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be aware datetimes.")
     calendars = _calendars(upload)
     steps = 0
+    instances = 0
     uids: set[str] = set()
     for calendar in calendars:
         for number, event in enumerate(calendar.walk("VEVENT")):
             uids.add(_text(event, "UID") or f"no UID #{number}")
+            # Counted before runaway rules are dropped: a flood of events in the window
+            # (every second, every minute) is refused, not skipped as broken.
+            instances += _plain_instances(event, start - _SLACK, end + _SLACK)
+        if instances > MAX_INTERVALS:
+            raise FormatError(_TOO_MANY_EVENTS.format(limit=MAX_INTERVALS))
         steps += _drop_runaway_rules(calendar, end + _SLACK)
     if steps > MAX_FILE_STEPS:
         raise FormatError(
@@ -113,7 +127,7 @@ def _calendars(upload: Upload) -> list[icalendar.Calendar]:
             "download the calendar as .ics and upload that file."
         )
     try:
-        text = upload.text().read()
+        text = _read(upload)
     except UnicodeError as exc:
         raise FormatError(
             "The file's characters could not be read (it switches encoding part-way)."
@@ -131,6 +145,38 @@ def _calendars(upload: Upload) -> list[icalendar.Calendar]:
     for calendar in calendars:
         _check_time_zones(calendar)
     return calendars
+
+
+def _read(upload: Upload) -> str:
+    """The whole text, read line by line so that the line-length limit holds (for a
+    property's folded lines joined, too: icalendar joins them before it parses), refusing
+    components nested deeper than any calendar app writes."""
+    lines = []
+    depth = 0
+    joined = 0  # characters in the property so far, its folded lines joined
+    limit = upload.limits.max_line
+    for number, line in enumerate(upload.lines(), start=1):
+        joined = joined + len(line) if line[:1] in (" ", "\t") else len(line)
+        if joined > limit:
+            raise FormatError(
+                f"a property is longer than {limit:,} characters (its folded lines joined); "
+                "this does not look like a calendar file.",
+                line=number,
+            )
+        # A folded continuation starts with a blank, so it never looks like BEGIN/END.
+        head = line[:6].upper()
+        if head == "BEGIN:":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise FormatError(
+                    f"Calendar parts are nested more than {MAX_NESTING} deep (BEGIN: inside "
+                    "BEGIN:); this does not look like a calendar file.",
+                    line=number,
+                )
+        elif head[:4] == "END:":
+            depth = max(depth - 1, 0)
+        lines.append(line)
+    return "".join(lines)
 
 
 def _short(exc: Exception) -> str:
@@ -204,6 +250,39 @@ def _drop_runaway_rules(calendar: icalendar.Calendar, until: dt.datetime) -> int
         for component in calendar.walk():
             component.subcomponents = [c for c in component.subcomponents if id(c) not in doomed]
     return total
+
+
+def _plain_instances(event: Any, since: dt.datetime, until: dt.datetime) -> int:
+    """How many times the event's plain rules (FREQ, INTERVAL, COUNT, UNTIL and nothing
+    else, so the count is exact) repeat between since and until; 0 when unreadable.
+
+    Months count as their shortest, erring high by a few instances at most.
+    """
+    try:
+        first = _naive_utc(event["DTSTART"].dt)
+        total = 0
+        for rule in _rules([event]):
+            if set(rule) - {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}:
+                continue
+            total += _steps_between(rule, first, _naive_utc(since), _naive_utc(until))
+        return total
+    except Exception:  # a rule too broken to count is dropped or skipped later
+        return 0
+
+
+def _steps_between(rule: Any, first: dt.datetime, since: dt.datetime, until: dt.datetime) -> int:
+    freq, interval, count = _first(rule, "FREQ"), _first(rule, "INTERVAL"), _first(rule, "COUNT")
+    if freq not in _FREQ_SECONDS or (interval is not None and int(interval) < 1):
+        return 0
+    period = _FREQ_SECONDS[freq] * (int(interval) if interval is not None else 1)
+    rule_until = _first(rule, "UNTIL")
+    if isinstance(rule_until, dt.date):
+        until = min(until, _naive_utc(rule_until))
+    last_step = (until - first).total_seconds() // period
+    if count is not None:
+        last_step = min(last_step, int(count) - 1)
+    first_step = max(math.ceil((since - first).total_seconds() / period), 0)
+    return max(int(last_step) - first_step + 1, 0)
 
 
 def _rule_steps(event: Any, until: dt.datetime) -> float:
@@ -304,11 +383,7 @@ def _busy(
                     # Free and cancelled ones count too: each costs as much to look at.
                     count += 1
                     if count > MAX_INTERVALS:
-                        raise FormatError(
-                            f"This calendar has more than {MAX_INTERVALS:,} events in the "
-                            "weeks Coffeechat looks at. Export a calendar with fewer events "
-                            "and try again."
-                        )
+                        raise FormatError(_TOO_MANY_EVENTS.format(limit=MAX_INTERVALS))
                     record = _record(occurrence, tz)
                     if record is not None and record.end > start and record.start < end:
                         yield record

@@ -139,7 +139,9 @@ def load(stream: TextIO) -> dict[str, Any]:
             "A Coffeechat backup is the .json file that Export gives you.",
             line=exc.lineno,
         ) from None
-    except (ValueError, RecursionError):  # a number with thousands of digits, deep nesting
+    except RecursionError:
+        raise FormatError(_TOO_DEEP) from None
+    except ValueError:  # a number with thousands of digits
         raise FormatError("This JSON file cannot be read as a Coffeechat backup.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise FormatError(
@@ -155,7 +157,8 @@ def load(stream: TextIO) -> dict[str, Any]:
             f"this one reads up to version {SCHEMA_VERSION}). Update Coffeechat, then restore it."
         )
     problems = Problems()
-    _check_text(data, "the file", problems)
+    if not _check_text(data, "the file", problems):
+        raise FormatError(_TOO_DEEP)
     for name in SECTIONS:
         expected = dict if name == "profile" else list
         if not isinstance(data.get(name), expected):
@@ -174,8 +177,22 @@ def load(stream: TextIO) -> dict[str, Any]:
     return data
 
 
-def _check_text(value: Any, where: str, problems: Problems) -> None:
-    """Refuse NUL characters and lone surrogates anywhere: PostgreSQL can store neither."""
+# A backup nests five deep at most; json.loads accepts nearly a thousand levels, which
+# would take the recursive checks here past Python's recursion limit.
+MAX_DEPTH = 32
+_TOO_DEEP = (
+    f"This JSON file is nested more than {MAX_DEPTH} levels deep; "
+    "a Coffeechat backup is the .json file that Export gives you."
+)
+
+
+def _check_text(value: Any, where: str, problems: Problems, depth: int = 0) -> bool:
+    """Refuse NUL characters and lone surrogates anywhere: PostgreSQL can store neither.
+
+    False when the document is nested deeper than MAX_DEPTH (and then not all checked).
+    """
+    if depth > MAX_DEPTH:
+        return False
     if isinstance(value, str):
         if "\x00" in value:
             problems.add(where, "contains a NUL character, which Coffeechat cannot store")
@@ -187,10 +204,14 @@ def _check_text(value: Any, where: str, problems: Problems) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_text(key, where, problems)
-            _check_text(item, f"{where} › {key}" if where != "the file" else key, problems)
+            inner = f"{where} › {key}" if where != "the file" else key
+            if not _check_text(item, inner, problems, depth + 1):
+                return False
     elif isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            _check_text(item, f"{where} #{index}", problems)
+            if not _check_text(item, f"{where} #{index}", problems, depth + 1):
+                return False
+    return True
 
 
 def records(rows: Any, section: str, problems: Problems) -> list[tuple[str, dict[str, Any]]]:

@@ -59,6 +59,9 @@ LABEL_TYPES = {
 }
 ORG_KINDS = ("org", "organization")  # vCard 4.0's KIND for a company's own card
 GOOGLE_GROUPS = frozenset({"myContacts"})  # every Google contact is in it
+# A cut-off card now and then is reported on its line; this many BEGIN:VCARD lines in a
+# row without an END:VCARD is cards nested in cards, and the file is refused.
+MAX_UNCLOSED = 100
 PRODID = "-//Coffeechat//Coffeechat contacts export//EN"
 
 
@@ -118,10 +121,18 @@ def cards(upload: Upload) -> Iterator[tuple[int, str] | RowError]:
     kept: list[str] = []
     skipping = False
     seen = False
+    unclosed = 0  # BEGIN:VCARD lines in a row with no END:VCARD
     for number, line in enumerate(upload.lines(), start=1):
         marker = line.lstrip("\ufeff").rstrip().upper()
         if marker == "BEGIN:VCARD":
             if start:
+                unclosed += 1
+                if unclosed >= MAX_UNCLOSED:
+                    raise FormatError(
+                        f"{MAX_UNCLOSED} cards in a row have no END:VCARD (cards nested in "
+                        "cards?); this does not look like a contacts file.",
+                        line=number,
+                    )
                 yield RowError(start, "This card has no END:VCARD before the next card begins.")
             start, kept, skipping, seen = number, [line], False, True
             continue
@@ -130,7 +141,7 @@ def cards(upload: Upload) -> Iterator[tuple[int, str] | RowError]:
         if marker == "END:VCARD":
             kept.append(line)
             yield start, "".join(kept)
-            start, kept = 0, []
+            start, kept, unclosed = 0, [], 0
             continue
         if skipping and (line[:1] in (" ", "\t") or BASE64_LINE.fullmatch(line)):
             continue

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from coffeechat.accounts.reauth import reauth_required
 from coffeechat.interchange import detect, selectors, services
 from coffeechat.interchange.forms import (
     ImportOptionsForm,
@@ -230,7 +232,8 @@ def export_page(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-def export_download(request: SignedInRequest, fmt: str) -> FileResponse:
+@reauth_required
+def export_download(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     if fmt not in services.EXPORT_TYPES:
         raise Http404("No such export.")
     return services.export_response(owner=request.user, fmt=fmt)

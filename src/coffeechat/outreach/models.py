@@ -237,6 +237,19 @@ class Meeting(models.Model):
         return int((self.end - self.start).total_seconds() // 60)
 
     @property
+    def video_link(self) -> str:
+        """The location as a link to open, if it is a video call's web address.
+
+        The location is free text (a room, a phone number), so only an http(s) address
+        may become a link: "javascript://…" would run on a click.
+        """
+        location = self.location.strip()
+        scheme = location.partition("://")[0].lower()
+        if self.medium != "video" or scheme not in {"http", "https"}:
+            return ""
+        return location
+
+    @property
     def medium_label(self) -> str:
         return str(dict(Medium.choices).get(self.medium, self.medium))
 
