@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint test-postgres test-browser bench clean
+.PHONY: install run test lint test-postgres test-browser bench bench-load clean
 
 install: $(STAMP)
 
@@ -42,6 +42,13 @@ bench: install
 	$(BIN)/python bench/outreach.py
 	$(BIN)/python bench/conversations.py
 	$(BIN)/python bench/followups.py
+
+## Load run over HTTP (gunicorn, loopback) on SQLite and PostgreSQL; about 6 minutes each.
+## BENCH_LOAD_ARGS overrides, e.g. BENCH_LOAD_ARGS='--databases sqlite --duration 5'.
+BENCH_LOAD_ARGS ?= --databases sqlite postgres
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
