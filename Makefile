@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint test-postgres test-browser bench bench-load clean
+.PHONY: install run test lint test-postgres test-browser test-fuzz bench bench-load clean
 
 install: $(STAMP)
 
@@ -35,6 +35,11 @@ test-postgres: install
 ## The browser journeys in Debian's Chromium (apt-get install chromium).
 test-browser: install
 	DATABASE_URL= $(BIN)/pytest -m browser
+
+## Schemathesis over every API operation as alice, with her ids and bob's (tests/fuzz).
+## Bounded for CI; FUZZ_EXAMPLES=100 runs it longer, DATABASE_URL=postgres://… on PostgreSQL.
+test-fuzz: install
+	DATABASE_URL=$${DATABASE_URL:-} $(BIN)/pytest -m fuzz tests/fuzz
 
 bench: install
 	$(BIN)/python bench/contact_list.py

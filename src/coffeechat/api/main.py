@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -124,3 +125,11 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def multipart_invalid(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A broken upload body (bad boundary, oversized part headers) was Django's HTML 400;
+    # like a body that is not JSON, it is invalid input: the same 422 shape.
+    message = "The request body is not valid multipart/form-data."
+    return unprocessable(request, [error_item(["body"], message, "multipart_invalid")])
