@@ -25,6 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coffeechat.cli import app
+from tests.services import missing
 from tests.test_cli import coffeechat_executable, standalone_env
 
 SECONDS = 60  # no subprocess here may take longer
@@ -154,7 +155,7 @@ def postgres_server_or_skip(*tools: str) -> str:
         with psycopg.connect(POSTGRES_SERVER, connect_timeout=3) as connection:
             server = int(connection.execute("SHOW server_version_num").fetchone()[0]) // 10000
     except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {exc}")
+        missing(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {exc}")
     for tool in tools:
         path = shutil.which(tool)
         if path is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -26,6 +25,7 @@ from coffeechat.accounts import throttle
 from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create
 from tests.factories import PASSWORD, make_user
+from tests.services import missing, reachable
 
 ROOT = Path(__file__).resolve().parents[1]
 COOL_OFF = "Too many attempts: try again in 15 minutes."
@@ -299,17 +299,9 @@ def test_another_process_and_this_one_share_the_limit_through_postgresql(tmp_pat
         cache.clear()  # committed rows outlive this test
 
 
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_another_process_and_this_one_share_the_limit_through_redis(tmp_path, settings):
-    if not redis_reachable():
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    if not reachable(6379):
+        missing("no Redis at 127.0.0.1:6379")
     url = "redis://127.0.0.1:6379/0"
     settings.CACHES = {
         "default": {

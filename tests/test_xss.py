@@ -304,6 +304,36 @@ def test_url_fields_take_only_web_addresses(alice: Any, alice_client: Client, ad
     assert not ResearchLink.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,alert(1)", "//x"]
+)
+def test_stored_addresses_that_are_not_web_addresses_never_become_links(
+    poisoned: dict[str, Any], alice: Any, alice_client: Client, address: str
+) -> None:
+    # The validators keep these out; if one got into the database anyway (an old row, an
+    # edited backup), the pages show no link for it rather than a link that runs script.
+    rows = rows_of(alice)
+    filled = 0
+    for model, pks in rows.items():
+        for field in _text_fields(model):
+            if field.name in URL_FIELDS and pks:
+                filled += model._base_manager.filter(pk__in=pks).update(**{field.attname: address})
+    assert filled >= 3  # the organization's website, the contact's LinkedIn, a research link
+    bad = f'href="{address.strip()}"'.lower()
+    checked = 0
+    for url in _urls(poisoned):
+        response = alice_client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            assert_no_live_markup(url, response.text)
+            assert bad not in response.text.lower(), url
+            checked += 1
+    assert checked > 40
+    # The same pages link a web address.
+    Contact.objects.filter(owner=alice).update(linkedin_url="https://www.linkedin.com/in/dana")
+    page = alice_client.get(reverse("contact_detail", args=[poisoned["contact_id"]])).text
+    assert 'href="https://www.linkedin.com/in/dana"' in page
+
+
 def test_the_api_answers_json_whatever_the_data(poisoned: dict[str, Any], alice: Any) -> None:
     from tests.test_ownership import API_ROUTES
 

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["coffeechat.lib.links"],
         },
     },
 ]
@@ -279,6 +280,9 @@ if COFFEECHAT_REDIS_URL:
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
         }
     }
+    # Sessions are read from Redis and written through to the database: every app process
+    # sees the same ones, and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

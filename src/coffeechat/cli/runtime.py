@@ -57,13 +57,39 @@ def data_location() -> str:
     return engine.rsplit(".", 1)[-1]
 
 
+# Any fixed number: every Coffeechat process that migrates a PostgreSQL database takes this
+# advisory lock first.
+MIGRATE_LOCK = 0x436F6666
+
+
+def migrate_database() -> None:
+    """Apply pending migrations, one process at a time.
+
+    Several app servers started together against one PostgreSQL database would otherwise race
+    to create the same tables; on PostgreSQL the second waits for the first, then finds
+    nothing left to do. (SQLite serialises writers itself.) Raises DatabaseError.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
+
+
 def database_prepare(*, migrate: bool) -> None:
     """Make sure the database is reachable and up to date.
 
     With `migrate`, pending migrations are applied (what `serve` and `demo` want on a fresh
     install); without it, pending migrations are an error that says how to apply them.
     """
-    from django.core.management import call_command
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -71,7 +97,7 @@ def database_prepare(*, migrate: bool) -> None:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending and migrate:
-            call_command("migrate", interactive=False, verbosity=0)
+            migrate_database()
     except DatabaseError as exc:
         fail(f"Could not use the database at {data_location()}: {exc}")
     if pending and not migrate:

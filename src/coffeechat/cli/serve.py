@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coffeechat.cli.runtime import data_location, django_setup, fail, say
+from coffeechat.cli.runtime import data_location, django_setup, fail, migrate_database, say
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -41,12 +41,11 @@ def serve_command(
     ```
     """
     django_setup()
-    from django.core.management import call_command
     from django.db import DatabaseError
     from waitress.server import create_server
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_database()
     except DatabaseError as exc:
         fail(f"Could not set up the database at {data_location()}: {exc}")
 
