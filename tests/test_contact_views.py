@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from coffeechat.network.models import Contact, Organization
@@ -188,13 +189,31 @@ def test_bulk_without_selection_or_action_explains(alice_client, alice):
     assert "Choose what to do" in response.text
 
 
-def test_bulk_redirect_stays_on_this_site(alice_client, alice):
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)", ""],
+)
+def test_bulk_redirect_stays_on_this_site(alice_client, alice, elsewhere):
     a = make_contact(alice, "A")
     response = alice_client.post(
         reverse("contacts_bulk"),
-        {"ids": [a.uuid], "action": "tag", "tag": "x", "next": "//evil.example/"},
+        {"ids": [a.uuid], "action": "tag", "tag": "x", "next": elsewhere},
     )
     assert response["Location"] == reverse("contact_list")
+    # The confirmation page's "Keep them" link too.
+    confirm = alice_client.post(
+        reverse("contacts_bulk"), {"ids": [a.uuid], "action": "delete", "next": elsewhere}
+    )
+    assert f'href="{reverse("contact_list")}"' in confirm.text
+
+
+def test_bulk_redirect_returns_to_the_page_it_came_from(alice_client, alice):
+    a = make_contact(alice, "A")
+    back = reverse("contact_list") + "?tag=x&sort=name"
+    response = alice_client.post(
+        reverse("contacts_bulk"), {"ids": [a.uuid], "action": "tag", "tag": "x", "next": back}
+    )
+    assert response["Location"] == back
 
 
 def test_merge_flow(alice_client, alice):

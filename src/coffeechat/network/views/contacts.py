@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.lib.http import SignedInRequest
@@ -210,8 +211,11 @@ def contacts_bulk(request: SignedInRequest) -> HttpResponse:
     """Tag, untag or delete the ticked contacts. Deleting asks for a confirmation first."""
     ids = request.POST.getlist("ids")
     action = request.POST.get("action", "")
-    back = request.POST.get("next") or reverse("contact_list")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next", "")
+    # Only a page of this site: "/\\evil.example" or "https://evil.example" go to the list.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    ):
         back = reverse("contact_list")
     if action not in BULK_ACTIONS:
         messages.error(request, "Choose what to do with the selected people.")
