@@ -1,8 +1,9 @@
 """Benchmark data: many students, one of them with a very large network.
 
 Run `python bench/generate.py` (defaults: 1,000 students; a power user with 50,000 people,
-5,000 meetings and 50,000 notes; a "mid" user with the same mix at 1,000 people; the other
-students with 20 people each). It writes in batches with `bulk_create`, filling the derived
+5,000 meetings and 50,000 notes; a "mid" user with the same mix at 1,000 people; a "wide"
+user with the power user's 50,000 people and the mid user's activity; the other students with
+20 people each). It writes in batches with `bulk_create`, filling the derived
 columns (`sort_name`, `search_text` …) with the model's own `refresh_derived`, so search and
 sorting behave as for data entered through the app, then prints how long each step took.
 
@@ -56,10 +57,13 @@ class Shape:
     contacts: int
     meetings: int
     notes: int
+    asked: int | None = None  # requests sent, when not the usual share of the people
 
     @property
     def requests(self) -> int:
         # Every meeting came from a request; as many again are waiting or were declined.
+        if self.asked is not None:
+            return min(self.contacts, self.asked)
         return min(self.contacts, self.meetings * 2 + self.contacts // 20)
 
     @property
@@ -327,12 +331,17 @@ def generate(args: argparse.Namespace, timings: Timings) -> dict[str, Any]:
         accounts["power"] = student_create("power", power, rng)
     with timings.step(f"mid user: {mid.contacts:,} contacts"):
         accounts["mid"] = student_create("mid", mid, rng)
-    others = max(0, args.users - 2)
+    # The power user's people with the mid user's activity: what the number of people costs
+    # on its own, apart from the number of conversations and requests.
+    wide = Shape(power.contacts, mid.meetings, mid.notes, asked=mid.requests)
+    with timings.step(f"wide user: {wide.contacts:,} contacts, the mid user's activity"):
+        accounts["wide"] = student_create("wide", wide, rng)
+    others = max(0, args.users - 3)
     with timings.step(f"{others:,} other students, {args.small_contacts} contacts each"):
         small_students_create(others, args.small_contacts, rng)
     with timings.step("analyze"):
         database_analyze()
-    return {"accounts": accounts, "users": others + 2}
+    return {"accounts": accounts, "users": others + 3}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -9,14 +9,16 @@ database it:
    127.0.0.1 with production settings: debug off, HTTPS on behind a proxy that redirects
    itself (every request carries `X-Forwarded-Proto: https`, which gunicorn trusts from
    loopback), plus one bare view, `/bench/floor/` (bench/settings_bench.py);
-3. signs the "mid" (1,000 people) and "power" (50,000 people) students in through the login
-   form, and for each page sends requests from `--concurrency` keep-alive connections for
-   `--duration` seconds, after a short warm-up;
+3. signs the "mid" (1,000 people), "power" (50,000 people) and "wide" (50,000 people with the
+   mid user's activity; Today only) students in through the login form, and for each page
+   sends requests from `--concurrency` keep-alive connections for `--duration` seconds, after
+   a short warm-up;
 4. stops the server and prints a Markdown table: req/s, p50/p95/p99 in ms, errors (any status
    other than the expected one, or a failed connection), the number of successful requests
    (percentiles of a handful of requests say little), and two ratios from the same run:
    "× floor" = floor req/s ÷ page req/s (how many bare requests one page costs), and
-   "50k ÷ 1k" = the page's p50 for the power user ÷ its p50 for the mid user (1.0 = flat).
+   "50k ÷ 1k" = the page's p50 for the power (or wide) user ÷ its p50 for the mid user
+   (1.0 = flat).
 
 Everything is bounded: each phase by its duration, each request by a timeout, the data set and
 server start-up by their own time limits; the server is stopped (its whole process group) and
@@ -41,7 +43,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +67,7 @@ class Case:
     """One page or endpoint to load: who asks, how, and what answer counts as success."""
 
     label: str
-    account: str  # "mid", "power" or "" (the floor: no sign-in)
+    account: str  # "mid", "power", "wide" or "" (the floor: no sign-in)
     paths: tuple[str, ...]  # cycled through by each worker
     method: str = "GET"
     body: bytes = b""
@@ -378,7 +380,7 @@ def run_database(args: argparse.Namespace, database: str) -> tuple[list[Result],
         built = sum(manifest["timings"].values())
         accounts = manifest["accounts"]
         sessions = {"": Session(port)}
-        for name in ("mid", "power"):
+        for name in ("mid", "power", "wide"):
             sessions[name] = login(port, accounts[name]["username"], accounts[name]["password"])
             sessions[name].token = accounts[name]["token"]
         floor = Case("bare Django view (floor)", "", ("/bench/floor/",))
@@ -387,6 +389,9 @@ def run_database(args: argparse.Namespace, database: str) -> tuple[list[Result],
             cases_for("mid", accounts["mid"]), cases_for("power", accounts["power"]), strict=True
         ):
             cases += [mid, power]
+            if mid.label == "Today":
+                # The power user's people with the mid user's activity (bench/generate.py).
+                cases.append(replace(mid, account="wide"))
         results = []
         for case in cases:
             session = sessions[case.account]
@@ -419,9 +424,11 @@ def table(database: str, results: list[Result], contacts: dict[str, int]) -> str
     for r in results:
         vs_floor = f"{floor.rate / r.rate:.1f}" if r.rate else "–"
         growth = ""
-        if r.case.account == "power" and p50.get((r.case.label, "mid")):
-            growth = f"{p50[(r.case.label, 'power')] / p50[(r.case.label, 'mid')]:.2f}"
+        if r.case.account in ("power", "wide") and p50.get((r.case.label, "mid")):
+            growth = f"{p50[(r.case.label, r.case.account)] / p50[(r.case.label, 'mid')]:.2f}"
         people = f"{contacts[r.case.account]:,}" if r.case.account else "–"
+        if r.case.account == "wide":
+            people += f" ({short(contacts['mid'])}'s activity)"
         lines.append(
             f"| {r.case.label} | {people} | {r.rate:.1f} | {r.percentile(0.5):.1f} "
             f"| {r.percentile(0.95):.1f} | {r.percentile(0.99):.1f} | {r.errors} "
@@ -458,7 +465,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tables, errors = [], 0
-    contacts = {"mid": args.mid_contacts, "power": args.contacts}
+    contacts = {"mid": args.mid_contacts, "power": args.contacts, "wide": args.contacts}
     for database in args.databases:
         results, built = run_database(args, database)
         errors += sum(r.errors for r in results)

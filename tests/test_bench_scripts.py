@@ -50,8 +50,10 @@ def test_generator_builds_the_accounts_the_load_run_needs(tmp_path: Path) -> Non
     assert found["users"] == 3
     assert found["database_url"] == ""
     assert (tmp_path / "coffeechat.sqlite3").exists()
-    power, mid = found["accounts"]["power"], found["accounts"]["mid"]
-    assert (power["contacts"], mid["contacts"]) == (50, 10)
+    power, mid, wide = (found["accounts"][name] for name in ("power", "mid", "wide"))
+    assert (power["contacts"], mid["contacts"], wide["contacts"]) == (50, 10, 50)
+    # The wide student has the power user's people and the mid user's activity.
+    assert (wide["meetings"], wide["notes"]) == (mid["meetings"], mid["notes"])
     assert power["token"].startswith("cc_")
     assert power["draft"] and len(power["draft_contacts"]) == 5
     assert "power user: 50 contacts" in done.stderr
@@ -71,7 +73,9 @@ def test_load_run_serves_every_page_without_errors(tmp_path: Path) -> None:
     labels = {label for label, _ in rows}
     assert {"Today", "contact list", "contact page", "draft composer"} <= labels
     assert {"API: search", "API: new draft (POST)", "bare Django view (floor)"} <= labels
-    assert len(rows) == 15  # the floor, then 7 pages for each of the two students
+    # The floor, 7 pages for each of the two students, and Today for the wide one.
+    assert len(rows) == 16
+    assert ("Today", "50 (10's activity)") in rows
     for row in rows.values():
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert float(cells[2]) > 0, row  # req/s: at least one request succeeded
