@@ -551,6 +551,17 @@ def test_current_facts_give_the_same_reminders_as_the_whole_history(alice: Any) 
     send(alice, waiting, Kind.REQUEST_COLD, chicago("2026-11-02", 9))
     stale = person(alice, "Asked In Spring", organization="Globex")
     send(alice, stale, Kind.REQUEST_COLD, chicago("2026-04-02", 9))
+    # 3B7 at an organization where someone else was asked later, and where nobody was.
+    answered = person(alice, "Answered At Globex", organization="Globex")
+    send(alice, answered, Kind.REQUEST_COLD, chicago("2026-11-05", 9))
+    with at(chicago("2026-11-06", 9)):
+        outreach.reply_record(owner=alice, contact=answered, outcome="no")
+    lone = person(alice, "Waiting At Initrode", organization="Initrode")
+    send(alice, lone, Kind.REQUEST_COLD, chicago("2026-11-10", 9))
+    declined = person(alice, "Declined Lately", organization="Umbrella")
+    send(alice, declined, Kind.REQUEST_COLD, chicago("2026-11-12", 9))
+    with at(chicago("2026-11-13", 9)):
+        outreach.reply_record(owner=alice, contact=declined, outcome="no")
     booked = person(alice, "Booked Ahead", organization="Initech")
     with at(NOW):
         outreach.meeting_schedule(owner=alice, contact=booked, start=chicago("2026-11-25", 9))
@@ -564,8 +575,12 @@ def test_current_facts_give_the_same_reminders_as_the_whole_history(alice: Any) 
             if not rules.is_stale(r, clock)
         ]
         assert [
-            (r.rule, r.key, r.due, r.draft_key) for r in selectors.reminders_for(alice, now).shown
-        ] == [(r.rule, r.key, r.due, r.draft_key) for r in whole], now
-    assert ("Old Friend", Rule.KEEP_IN_TOUCH) in {
-        (r.contact_name, r.rule) for r in selectors.reminders_for(alice, NOW).shown
-    }
+            (r.rule, r.key, r.due, r.draft_key, r.title, r.detail)
+            for r in selectors.reminders_for(alice, now).shown
+        ] == [(r.rule, r.key, r.due, r.draft_key, r.title, r.detail) for r in whole], now
+    found = {(r.contact_name, r.rule) for r in selectors.reminders_for(alice, NOW).shown}
+    assert ("Old Friend", Rule.KEEP_IN_TOUCH) in found
+    # The cases above happen: 3B7 for the lone request, none where the organization moved on.
+    assert {("Waiting At Initrode", Rule.TRY_NEXT), ("Waiting At Initrode", Rule.NUDGE)} <= found
+    assert ("Never Answered", Rule.TRY_NEXT) not in found
+    assert not {name for name, _ in found} & {"Answered At Globex", "Declined Lately"}
