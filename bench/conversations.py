@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
-import time
 import uuid
 from collections.abc import Callable
 
-from harness import FIRST, LAST, django_for_bench
+from harness import FIRST, LAST, django_for_bench, median_ms
 
 django_for_bench()
 
@@ -38,15 +36,6 @@ from coffeechat.network.services import contact_create  # noqa: E402
 from coffeechat.outreach.services import meeting_schedule  # noqa: E402
 
 RUNS = 30
-
-
-def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def build(people: int, past: int, upcoming: int) -> tuple[object, list[object]]:
@@ -141,7 +130,7 @@ def main() -> None:
         response = request()  # warm caches and template loading, and open the connection
         status = getattr(response, "status_code", 0)
         assert status in (200, 201, 302), (label, status)
-        ms = median_ms(request)
+        ms = median_ms(request, RUNS)
         with CaptureQueriesContext(connection) as queries:
             request()
         rows.append((label, ms, len(queries.captured_queries)))

@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
-import time
 import tracemalloc
 from collections.abc import Callable
 
-from harness import FIRST, LAST, django_for_bench
+from harness import FIRST, LAST, django_for_bench, median_ms
 
 django_for_bench()
 
@@ -39,15 +37,6 @@ from coffeechat.network.models import Contact, Organization  # noqa: E402
 from coffeechat.outreach.models import Meeting, MeetingStatus, Message, Reply  # noqa: E402
 
 RUNS = 20
-
-
-def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def build(people: int, reached: int, met: int, upcoming: int) -> object:
@@ -194,7 +183,7 @@ def main() -> None:
         response = step()  # warm caches and template loading, and open the connection
         status = getattr(response, "status_code", 200)
         assert status == 200, (label, status)
-        ms = median_ms(step)
+        ms = median_ms(step, RUNS)
         with CaptureQueriesContext(connection) as queries:
             step()
         rows.append((label, ms, len(queries.captured_queries)))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 FIRST = ["José", "Élodie", "Zoë", "Sam", "Priya", "Chen", "Amara", "Lukas", "Noor", "Mateo"]
@@ -24,6 +27,16 @@ def django_for_bench(database_url: str = "", data_dir: str | None = None) -> Non
     import django
 
     django.setup()
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    """The median of `runs` timings of `action`, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
 
 
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -17,12 +17,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
-import time
 import zoneinfo
-from collections.abc import Callable
 
-from harness import FIRST, LAST, django_for_bench
+from harness import FIRST, LAST, django_for_bench, median_ms
 
 django_for_bench()
 
@@ -40,15 +37,6 @@ from coffeechat.outreach.slots import slots_find  # noqa: E402
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 RUNS = 30
-
-
-def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def build(people: int, busy_per_day: int) -> tuple[object, list[object]]:
@@ -129,8 +117,12 @@ def main() -> None:
     someone = contacts[1]
     draft = services.message_draft(owner=user, contact=someone)
     rows: list[tuple[str, float, int | str]] = [
-        ("slot finder alone (the next 60 days)", median_ms(find), "–"),
-        ("`slots_propose` (reads + finder)", median_ms(lambda: selectors.slots_propose(user)), 0),
+        ("slot finder alone (the next 60 days)", median_ms(find, RUNS), "–"),
+        (
+            "`slots_propose` (reads + finder)",
+            median_ms(lambda: selectors.slots_propose(user), RUNS),
+            0,
+        ),
     ]
     with CaptureQueriesContext(connection) as queries:
         selectors.slots_propose(user)
@@ -156,7 +148,7 @@ def main() -> None:
     for label, request in pages:
         response = request()  # warm caches and template loading, and open the connection
         assert response.status_code in (200, 302), (label, response.status_code)
-        ms = median_ms(request)
+        ms = median_ms(request, RUNS)
         with CaptureQueriesContext(connection) as queries:
             request()
         rows.append((label, ms, len(queries.captured_queries)))
