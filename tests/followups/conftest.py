@@ -7,9 +7,13 @@ services (or with explicit times where a service would use the real clock).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from coffeechat.conversations.models import Conversation, Note
 from coffeechat.network.models import Contact
@@ -18,6 +22,23 @@ from tests.factories import make_contact, make_organization
 
 # A Wednesday at noon in Chicago (alice's zone): 18:00 UTC.
 NOW = dt.datetime(2026, 11, 18, 18, 0, tzinfo=dt.UTC)
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def chicago(day: str, hour: int = 12, minute: int = 0) -> dt.datetime:
+    """A moment in Chicago, alice's zone: chicago("2026-11-18", 9) is 9 AM there."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CHICAGO)
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@contextmanager
+def at(moment: dt.datetime) -> Iterator[None]:
+    """Run the services as if it were `moment` (their timestamps included)."""
+    with time_machine.travel(moment, tick=False):
+        yield
 
 
 def met(

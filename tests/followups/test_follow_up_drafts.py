@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from coffeechat.conversations import services as conversations
 from coffeechat.conversations.models import Note
@@ -29,21 +25,9 @@ from coffeechat.outreach.checks import CheckContext, Draft, checks_run
 from coffeechat.outreach.models import FOLLOW_UP_KINDS, Kind, Meeting, Message
 from coffeechat.outreach.selectors import message_checks
 from tests.factories import make_contact
-
-CHICAGO = ZoneInfo("America/Chicago")
-
-
-def chicago(day: str, hour: int = 12, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CHICAGO)
-
+from tests.followups.conftest import CHICAGO, at, chicago
 
 NOW = chicago("2026-11-18", 12)  # a Wednesday
-
-
-@contextmanager
-def at(moment: dt.datetime) -> Iterator[None]:
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 @pytest.fixture

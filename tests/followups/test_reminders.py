@@ -8,10 +8,7 @@ real clock instead. alice lives in Chicago.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -27,26 +24,9 @@ from coffeechat.network.models import Contact
 from coffeechat.outreach import services as outreach
 from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Message
 from tests.factories import make_contact
-
-CHICAGO = ZoneInfo("America/Chicago")
-
-
-def chicago(day: str, hour: int = 12, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CHICAGO)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
+from tests.followups.conftest import at, chicago, day
 
 NOW = chicago("2026-11-18", 12)  # a Wednesday
-
-
-@contextmanager
-def at(moment: dt.datetime) -> Iterator[None]:
-    """Run the services as if it were `moment` (their timestamps included)."""
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 def dues(owner: Any, rule: Rule, now: dt.datetime = NOW) -> list[tuple[str, dt.date]]:

@@ -30,18 +30,9 @@ from coffeechat.followups.rules import (
     Rule,
     add_months,
 )
+from tests.followups.conftest import CHICAGO, chicago, day
 
-CHICAGO = ZoneInfo("America/Chicago")
 DEFAULTS = Numbers()
-
-
-def chicago(day: str, hour: int = 12, minute: int = 0) -> dt.datetime:
-    """A moment in Chicago, alice's zone: chicago("2026-11-18", 9) is 9 AM there."""
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CHICAGO)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
 
 
 # Wednesday 18 November 2026, noon in Chicago.

@@ -7,13 +7,9 @@ id is LookupError and nothing is stored; bad input is ValidationError, nothing s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from coffeechat.conversations import services as conversations
@@ -24,25 +20,9 @@ from coffeechat.network.models import Contact
 from coffeechat.outreach import services as outreach
 from coffeechat.outreach.models import Kind, Meeting, Message
 from tests.factories import make_contact
-
-CHICAGO = ZoneInfo("America/Chicago")
-
-
-def chicago(day: str, hour: int = 12, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CHICAGO)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
+from tests.followups.conftest import at, chicago, day
 
 NOW = chicago("2026-11-18", 12)  # a Wednesday
-
-
-@contextmanager
-def at(moment: dt.datetime) -> Iterator[None]:
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 @pytest.fixture
