@@ -17,18 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
 from coffeechat.accounts.services import api_token_create
-from coffeechat.conversations.demo import conversations_demo
-from coffeechat.followups.demo import followups_demo
-from coffeechat.network.demo import DEMO_PASSWORD, demo_network_create, demo_user_create
+from coffeechat.network.demo import DEMO_PASSWORD
 from coffeechat.network.models import Contact, Organization
-from coffeechat.outreach.demo import outreach_demo
 from coffeechat.outreach.models import Meeting, MeetingStatus, Message
 from coffeechat.outreach.services import calendar_import
-from tests.browser import PageFactory, has_horizontal_scroll, sign_in
+from tests.browser import PageFactory, demo_student, has_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,12 +61,7 @@ class Demo:
 @pytest.fixture
 def demo(transactional_db: Any) -> Demo:
     """`coffeechat demo`'s data, plus a calendar and an API token so those pages list one."""
-    now = timezone.now()
-    user = demo_user_create(username="sam", password=DEMO_PASSWORD)
-    demo_network_create(owner=user)
-    outreach_demo(user, now=now)
-    conversations_demo(user, now=now)
-    followups_demo(user, now=now)
+    user = demo_student()
     calendar_import(owner=user, upload=io.BytesIO(CALENDAR), name="Classes")
     api_token_create(user=user, name="Shortcut on my phone")
     liu = Contact.objects.get(owner=user, name="Grace Liu")

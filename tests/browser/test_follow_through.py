@@ -14,19 +14,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from coffeechat.conversations.models import Conversation, Note
 from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Message
-from tests.browser import PageFactory, has_horizontal_scroll, sign_in
+from tests.browser import PHONE, PageFactory, has_horizontal_scroll, sign_in
 from tests.conversations.conftest import make_meeting
 from tests.factories import make_contact
 from tests.followups.conftest import met
 
 pytestmark = pytest.mark.browser
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 ADVICE = "Learn dbt before applying"
 
 

@@ -12,14 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from coffeechat.conversations.demo import conversations_demo
-from coffeechat.followups.demo import followups_demo
-from coffeechat.network.demo import DEMO_PASSWORD, demo_network_create, demo_user_create
-from coffeechat.outreach.demo import outreach_demo
-from tests.browser import PageFactory
+from coffeechat.network.demo import DEMO_PASSWORD
+from tests.browser import PageFactory, demo_student
 
 pytestmark = pytest.mark.browser
 
@@ -59,13 +55,7 @@ Focus = dict[str, Any]
 @pytest.fixture
 def demo_user(transactional_db: Any) -> Any:
     """`coffeechat demo`'s student, whose Today has reminders to snooze."""
-    now = timezone.now()
-    user = demo_user_create(username="sam", password=DEMO_PASSWORD)
-    demo_network_create(owner=user)
-    outreach_demo(user, now=now)
-    conversations_demo(user, now=now)
-    followups_demo(user, now=now)
-    return user
+    return demo_student()
 
 
 def focused(page: Page) -> Focus:

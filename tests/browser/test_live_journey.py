@@ -17,18 +17,12 @@ from coffeechat.conversations.models import Conversation, Note, PlannedQuestion,
 from coffeechat.conversations.views.live import WRAP_UP_PROMPT
 from coffeechat.network.models import Contact
 from coffeechat.outreach.models import Meeting, MeetingStatus
-from tests.browser import PageFactory, has_horizontal_scroll, sign_in
+from tests.browser import PHONE, PageFactory, has_horizontal_scroll, sign_in
 from tests.conversations.conftest import make_meeting
 from tests.factories import make_contact
 
 pytestmark = pytest.mark.browser
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 RESEARCH = "Leads the analytics team; spoke at PyData about dashboards."
 SAVED = "All changes saved."
 NOT_SAVED = "Not saved yet — will retry"

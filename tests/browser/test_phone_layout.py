@@ -7,17 +7,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PageFactory, has_horizontal_scroll, sign_in
+from tests.browser import PHONE, PageFactory, has_horizontal_scroll, sign_in
 from tests.factories import make_contact
 
 pytestmark = pytest.mark.browser
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 
 
 def test_contact_list_and_detail_fit_a_phone_screen(new_page: PageFactory, alice: Any) -> None:

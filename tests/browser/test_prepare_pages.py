@@ -8,18 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from coffeechat.conversations import selectors, services
-from tests.browser import PageFactory, has_horizontal_scroll, sign_in
+from tests.browser import PHONE, PageFactory, has_horizontal_scroll, sign_in
 from tests.conversations.conftest import make_meeting
 from tests.factories import make_contact, make_organization
 
 pytestmark = pytest.mark.browser
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 
 
 def test_prepare_pages_fit_a_phone_and_the_sheet_prints_clean(
