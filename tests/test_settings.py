@@ -14,11 +14,12 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a Python process of its own, with only these Coffeechat settings set."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("COFFEECHAT_", "DATABASE"))}
     base.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, *args],
         env=base,
         capture_output=True,
         text=True,

@@ -4,12 +4,8 @@ process sees (the database cache, or Redis)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import textwrap
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +22,8 @@ from coffeechat.accounts.models import ApiToken
 from coffeechat.accounts.services import api_token_create
 from tests.factories import PASSWORD, make_user
 from tests.services import missing, reachable
+from tests.test_settings import run_python
 
-ROOT = Path(__file__).resolve().parents[1]
 COOL_OFF = "Too many attempts: try again in 15 minutes."
 
 
@@ -258,17 +254,7 @@ WORKER = textwrap.dedent(
 
 def run_worker(times: int, ident: str, **env: str) -> list[str]:
     """Count `times` sign-in attempts for `ident` in a Python process of its own."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("COFFEECHAT_", "DATABASE"))}
-    base.update({"COFFEECHAT_DEBUG": "1", **env})
-    result = subprocess.run(
-        [sys.executable, "-c", WORKER, str(times), ident],
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_python(WORKER, str(times), ident, **{"COFFEECHAT_DEBUG": "1", **env})
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 

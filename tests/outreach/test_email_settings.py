@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.test_settings import run_python
 
 SHOW = (
     "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE']='coffeechat.settings';"
@@ -22,17 +20,7 @@ SHOW = (
 
 
 def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("COFFEECHAT_", "DATABASE"))}
-    base.update(COFFEECHAT_DEBUG="1", COFFEECHAT_DATA_DIR=str(tmp_path), **env)
-    return subprocess.run(
-        [sys.executable, "-c", SHOW],
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    return run_python(SHOW, COFFEECHAT_DEBUG="1", COFFEECHAT_DATA_DIR=str(tmp_path), **env)
 
 
 def email_settings(tmp_path: Path, **env: str) -> dict[str, object]:
