@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -177,6 +178,48 @@ def test_bad_bearer_tokens_from_one_address_get_429(alice, client, settings):
     assert client.get("/api/v1/contacts", **good).status_code == 200
     elsewhere = {**bad, "REMOTE_ADDR": "198.51.100.1"}
     assert client.get("/api/v1/contacts", **elsewhere).status_code == 401
+
+
+# Signing up ------------------------------------------------------------------------------
+
+
+def sign_up(username: str, ip: str, password2: str = "") -> Any:
+    data = {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password1": PASSWORD,
+        "password2": password2 or PASSWORD,
+    }
+    return Client().post(reverse("signup"), data, REMOTE_ADDR=ip)
+
+
+def test_accounts_made_from_one_address_are_limited(db, settings):
+    settings.COFFEECHAT_SIGNUP_LIMIT_IP = 2
+    User = get_user_model()
+    for name in ("ana", "ben"):
+        assert sign_up(name, "203.0.113.9").status_code == 302
+    # A form with mistakes is not counted: nothing was tried.
+    mistake = sign_up("cy", "203.0.113.9", password2="not-the-same-one")
+    assert mistake.status_code == 200
+    response = sign_up("cy", "203.0.113.9")
+    assert response.status_code == 429
+    assert COOL_OFF in response.text
+    assert not User.objects.filter(username="cy").exists()
+    # Another address signs up as usual, and the first one can again after the cool-off.
+    assert sign_up("dee", "198.51.100.1").status_code == 302
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        assert sign_up("cy", "203.0.113.9").status_code == 302
+    assert set(User.objects.values_list("username", flat=True)) >= {"ana", "ben", "cy", "dee"}
+
+
+def test_probing_taken_usernames_counts_toward_the_limit(db, settings):
+    settings.COFFEECHAT_SIGNUP_LIMIT_IP = 2
+    make_user("taken")
+    for _ in range(2):
+        response = sign_up("taken", "203.0.113.7")
+        assert response.status_code == 200
+        assert "That username is taken" in response.text
+    assert sign_up("fresh", "203.0.113.7").status_code == 429
 
 
 # Where a request comes from --------------------------------------------------------------

@@ -311,6 +311,8 @@ COFFEECHAT_RESET_LIMIT_IP = env_limit("COFFEECHAT_RESET_LIMIT_IP", 10)
 COFFEECHAT_TOKEN_LIMIT_ACCOUNT = env_limit("COFFEECHAT_TOKEN_LIMIT_ACCOUNT", 10)
 COFFEECHAT_TOKEN_LIMIT_IP = env_limit("COFFEECHAT_TOKEN_LIMIT_IP", 30)
 COFFEECHAT_API_AUTH_LIMIT_IP = env_limit("COFFEECHAT_API_AUTH_LIMIT_IP", 30)
+# Accounts made from one address: generous, since a career-centre lab shares one NAT address.
+COFFEECHAT_SIGNUP_LIMIT_IP = env_limit("COFFEECHAT_SIGNUP_LIMIT_IP", 50)
 # How many proxies in front of the app append to X-Forwarded-For (usually 1 behind nginx);
 # 0 trusts only REMOTE_ADDR, since a client can write any X-Forwarded-For it likes.
 COFFEECHAT_TRUSTED_PROXIES = env_int("COFFEECHAT_TRUSTED_PROXIES", 0)

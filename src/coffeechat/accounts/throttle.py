@@ -52,6 +52,7 @@ RESET_IP = Rule("reset-ip", "COFFEECHAT_RESET_LIMIT_IP")
 TOKEN_ACCOUNT = Rule("token-account", "COFFEECHAT_TOKEN_LIMIT_ACCOUNT")
 TOKEN_IP = Rule("token-ip", "COFFEECHAT_TOKEN_LIMIT_IP")
 API_AUTH_IP = Rule("api-auth-ip", "COFFEECHAT_API_AUTH_LIMIT_IP")
+SIGNUP_IP = Rule("signup-ip", "COFFEECHAT_SIGNUP_LIMIT_IP")
 
 
 class Throttled(Exception):

@@ -57,6 +57,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            # Counted before the username is checked, so probing names is slowed too.
+            throttle.throttle_take(throttle.SIGNUP_IP, throttle.client_ip(request))
             user = services.user_create(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
@@ -68,6 +70,11 @@ def signup(request: HttpRequest) -> HttpResponse:
                 target = "password1" if field == "password" else field
                 for error in errors:
                     form.add_error(target if target in form.fields else None, error)
+        except throttle.Throttled as exc:
+            form.add_error(None, exc.message)
+            response = render(request, "accounts/signup.html", {"form": form})
+            response.status_code = TOO_MANY
+            return response
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Coffeechat! A few details about you first.")
