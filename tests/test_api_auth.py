@@ -242,3 +242,36 @@ def test_docs_page_is_served(db: Any) -> None:
 
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_openapi_schema_documents_throttling_and_too_large_bodies(db: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+
+    message = {"$ref": "#/components/schemas/Message"}
+    with_body = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert responses["429"]["content"]["application/json"]["schema"] == message, (
+                method,
+                path,
+            )
+            if "requestBody" in operation:
+                with_body += 1
+                assert responses["413"]["content"]["application/json"]["schema"] == message
+            else:
+                assert "413" not in responses, (method, path)
+    assert with_body >= 20
+
+
+def test_a_body_over_the_limit_is_a_documented_413_and_changes_nothing(
+    alice: Any, alice_key: str
+) -> None:
+    huge = json.dumps({"name": "Dana Reyes", "notes": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE)})
+    response = token_client(alice_key).post(
+        "/api/v1/contacts", huge, content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
+    assert not Contact.objects.filter(owner=alice).exists()

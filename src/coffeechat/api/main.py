@@ -36,7 +36,29 @@ from coffeechat.api.preparing import router as preparing_router
 BODY_PARAM = "payload"
 
 
-api = NinjaAPI(
+class CoffeechatAPI(NinjaAPI):
+    """The API, with the errors any route can give written into its OpenAPI document:
+    429 when the caller's address is cooling off after bad tokens (every route checks the
+    token first), and 413 when a request body is bigger than the server reads."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if operation.get("security"):
+                    responses.setdefault(429, _message_response("Too Many Requests"))
+                if "requestBody" in operation:
+                    responses.setdefault(413, _message_response("Content Too Large"))
+        return schema
+
+
+def _message_response(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/Message"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+api = CoffeechatAPI(
     title="Coffeechat API",
     version="1",
     description=(
