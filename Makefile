@@ -44,6 +44,7 @@ test-fuzz: install
 bench: install
 	$(BIN)/python bench/contact_list.py
 	$(BIN)/python bench/import_linkedin.py
+	$(BIN)/python bench/calendar_ics.py
 	$(BIN)/python bench/outreach.py
 	$(BIN)/python bench/conversations.py
 	$(BIN)/python bench/followups.py

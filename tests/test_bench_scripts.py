@@ -80,3 +80,16 @@ def test_load_run_serves_every_page_without_errors(tmp_path: Path) -> None:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert float(cells[2]) > 0, row  # req/s: at least one request succeeded
         assert cells[6] == "0", row  # errors
+
+
+def test_calendar_upload_benchmark_runs_and_keeps_the_busy_times(tmp_path: Path) -> None:
+    done = run_bench(
+        [str(ROOT / "bench" / "calendar_ics.py"), "--sizes", "800", "--runs", "1"], tmp_path
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    row = done.stdout.strip().splitlines()[-1]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[0] == "800"
+    # The lecture and the events of the 60 days ahead: some busy times, far fewer than events.
+    assert 0 < int(cells[4]) < 800, row

@@ -485,6 +485,142 @@ def test_calendar_shaped_text_never_raises_anything_but_format_error(
         assert start < end or len(end) == 5  # ends after it starts (same-day ends are times)
 
 
+# Events far from the window ------------------------------------------------------------
+
+WEEKS = (z("2025-11-03 00:00"), z("2025-11-17 00:00"))
+
+
+def test_events_far_from_the_window_are_dropped_before_parsing_and_still_counted() -> None:
+    data = calendar(
+        *event("DTSTART:20190107T150000Z", "DTEND:20190107T160000Z", "SUMMARY:Past", uid="a"),
+        *event("DTSTART;VALUE=DATE:20270101", "SUMMARY:Far ahead", uid="b"),
+        *event("DTSTART:20251105T150000Z", "DTEND:20251105T160000Z", "SUMMARY:In", uid="c"),
+        # Starts long ago, but repeats into the window: kept.
+        *event(
+            "DTSTART:20190107T170000Z",
+            "DTEND:20190107T180000Z",
+            "RRULE:FREQ=WEEKLY",
+            "SUMMARY:Weekly",
+            uid="d",
+        ),
+        # A long event from the past still going on: kept.
+        *event("DTSTART;VALUE=DATE:20250101", "DTEND;VALUE=DATE:20260101", "SUMMARY:Year", uid="e"),
+        # Moved from the window into the past: kept, so the weekly instance it moved is not busy.
+        *event(
+            "RECURRENCE-ID:20251110T170000Z",
+            "DTSTART:20190101T170000Z",
+            "DTEND:20190101T180000Z",
+            "SUMMARY:Weekly",
+            uid="d",
+        ),
+        *["BEGIN:VEVENT", "DTSTAMP:20251001T000000Z", "DTSTART:20190107T150000Z", "END:VEVENT"],
+        # Far, but with the UID of an event that is kept: read with it, as before.
+        *event("DTSTART:20190108T150000Z", "DTEND:20190108T160000Z", "SUMMARY:Twin", uid="c"),
+    )
+    upload = Upload(io.BytesIO(data), name="calendar.ics", limits=LIMITS)
+    far = ics._Far(*WEEKS)
+
+    text = ics._read(upload, far)
+
+    assert "SUMMARY:Past" not in text and "Far ahead" not in text
+    assert "DTSTART:20190107T150000Z\r\nEND:VEVENT" not in text  # the one with no UID
+    assert "SUMMARY:Twin" in text and text.count("BEGIN:VEVENT") == 5
+    assert far.uids == {"a", "b"} and far.without_uid == 1
+    result = ics.parse_busy(
+        Upload(io.BytesIO(data), limits=LIMITS), start=WEEKS[0], end=WEEKS[1], tz=CHICAGO
+    )
+    assert result.event_count == 6  # a, b, c, d (moved instance included), e, and no UID
+    assert [(r.start, r.summary) for r in sorted(result, key=_key) if r.summary != "Year"] == [
+        (z("2025-11-03 17:00"), "Weekly"),
+        (z("2025-11-05 15:00"), "In"),
+    ]
+
+
+def test_events_at_the_ends_of_the_calendar_are_set_aside_without_an_error() -> None:
+    data = calendar(
+        *event("DTSTART;VALUE=DATE:99991231", "SUMMARY:Last day", uid="a"),
+        *event("DTSTART:00010101T000000Z", "SUMMARY:First moment", uid="b"),
+        *event("DTSTART:99991231T235959Z", "DTEND:00010101T000000Z", "SUMMARY:Backwards", uid="c"),
+    )
+
+    assert busy_and_count(data) == ([], 3)
+
+
+OFFSETS = st.sampled_from([-900, -40, -3, -2, -1, 0, 1, 7, 13, 14, 15, 16, 17, 40, 900])
+STARTS = st.sampled_from(
+    [
+        "DTSTART:{d}T{t}Z",
+        "DTSTART:{d}T{t}",
+        "DTSTART;TZID=Pacific/Kiritimati:{d}T{t}",
+        "DTSTART;TZID=Pacific/Pago_Pago:{d}T{t}",
+        "DTSTART;VALUE=DATE:{d}",
+    ]
+)
+ENDS = st.sampled_from(
+    ["", "DTEND:{d}T{t}Z", "DTEND;VALUE=DATE:{d}", "DURATION:P3D", "DTEND:{d}T{t}Z|DTEND:{d}"]
+)
+EXTRAS = st.lists(
+    st.sampled_from(
+        [
+            "RRULE:FREQ=DAILY;COUNT=3",
+            "RRULE:FREQ=YEARLY",
+            "RDATE:20251106T120000Z",
+            "RECURRENCE-ID:20251104T120000Z",
+            "STATUS:CANCELLED",
+            "TRANSP:TRANSPARENT",
+            "BEGIN:VALARM|ACTION:DISPLAY|TRIGGER:-PT15M|END:VALARM",
+            "BEGIN:VTODO|END:VTODO",
+            "X-LONG:" + "folded " * 20,
+            "broken line",
+        ]
+    ),
+    max_size=2,
+)
+
+
+@st.composite
+def far_and_near_events(draw: st.DrawFn) -> list[str]:
+    first = WEEKS[0].date()
+    lines = []
+    for number in range(draw(st.integers(1, 6))):
+        start = first + dt.timedelta(days=draw(OFFSETS))
+        end = start + dt.timedelta(days=draw(st.sampled_from([0, 1, 2, 30])))
+        hours = draw(st.sampled_from(["000000", "093000", "235959"]))
+        body = [draw(STARTS).format(d=f"{start:%Y%m%d}", t=hours)]
+        body += draw(ENDS).format(d=f"{end:%Y%m%d}", t="235959").split("|")
+        for extra in draw(EXTRAS):
+            body += extra.split("|")
+        uid = draw(st.sampled_from(["", "u1", "u2", f"n{number}"]))
+        body.insert(0, f"UID:{uid}" if uid else "DTSTAMP:20251001T000000Z")
+        lines += ["BEGIN:VEVENT", *(line for line in body if line), "END:VEVENT"]
+    return lines
+
+
+def busy_and_count(data: bytes) -> tuple[list[tuple[dt.datetime, dt.datetime, str]], int]:
+    upload = Upload(io.BytesIO(data), name="calendar.ics", limits=LIMITS)
+    result = ics.parse_busy(upload, start=WEEKS[0], end=WEEKS[1], tz=CHICAGO)
+    return sorted((r.start, r.end, r.summary) for r in result), result.event_count
+
+
+@settings(max_examples=300, deadline=None)
+@given(far_and_near_events())
+def test_dropping_far_events_changes_no_busy_time_and_no_count(lines: list[str]) -> None:
+    data = calendar(*lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ics._Far, "_outside", lambda self, found: False)
+        try:
+            expected = busy_and_count(data)
+        except FormatError:
+            expected = None
+    try:
+        found = busy_and_count(data)
+    except FormatError:
+        assert expected is None  # refused only where every event was read too
+    else:
+        # A broken line in an event that is dropped no longer refuses the file.
+        assert expected is None or found == expected
+
+
 # Writing ------------------------------------------------------------------------------
 
 
