@@ -12,3 +12,6 @@ from coffeechat.settings import *  # noqa: F403
 
 # Hashing passwords slowly is the point in production and pure waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Every reminder snapshot Today reads is checked against what the rules say now.
+COFFEECHAT_VERIFY_REMINDER_SNAPSHOTS = True

@@ -1712,6 +1712,8 @@ LEFT_OUT = {
     "accounts.ApiToken": "a secret: it never leaves the server",
     "interchange.ImportRun": "the history of imports, with the uploaded files",
     "interchange.ImportedContact": "the history of imports",
+    "followups.ReminderSnapshot": "a copy of what the rules said, worked out again from the rest",
+    "followups.StoredReminder": "a copy of what the rules said, worked out again from the rest",
 }
 
 

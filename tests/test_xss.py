@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.services import api_token_create
 from coffeechat.conversations.models import ResearchLink
+from coffeechat.followups import selectors
 from coffeechat.followups.models import FollowupSettings
 from coffeechat.interchange.services import EXPORT_FORMATS
 from coffeechat.network.models import Contact, Organization
@@ -127,6 +128,8 @@ def poisoned(alice: Any, alices_things: dict[str, Any]) -> dict[str, Any]:
     BusyInterval.objects.create(
         owner=alice, calendar=calendar, start=start, end=start + dt.timedelta(hours=1)
     )
+    # Today stores the reminders it shows (the reminder snapshot): rows to poison too.
+    selectors.today_for(alice)
     filled = poison(alice)
     feed = FollowupSettings.objects.get(user=alice).feed_token
     return {**alices_things, "filled": filled, "token": feed}

@@ -313,6 +313,9 @@ COFFEECHAT_TOKEN_LIMIT_IP = env_limit("COFFEECHAT_TOKEN_LIMIT_IP", 30)
 COFFEECHAT_API_AUTH_LIMIT_IP = env_limit("COFFEECHAT_API_AUTH_LIMIT_IP", 30)
 # Accounts made from one address: generous, since a career-centre lab shares one NAT address.
 COFFEECHAT_SIGNUP_LIMIT_IP = env_limit("COFFEECHAT_SIGNUP_LIMIT_IP", 50)
+# Check every reminder snapshot Today uses against a fresh answer, and raise on a difference
+# (followups/snapshot.py): on in the test suite, where it costs nothing that matters.
+COFFEECHAT_VERIFY_REMINDER_SNAPSHOTS = env_bool("COFFEECHAT_VERIFY_REMINDER_SNAPSHOTS", False)
 # How many proxies in front of the app append to X-Forwarded-For (usually 1 behind nginx);
 # 0 trusts only REMOTE_ADDR, since a client can write any X-Forwarded-For it likes.
 COFFEECHAT_TRUSTED_PROXIES = env_int("COFFEECHAT_TRUSTED_PROXIES", 0)

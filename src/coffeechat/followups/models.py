@@ -1,9 +1,12 @@
-"""What followups stores: the student's numbers and their choices about reminders.
+"""What followups stores: the student's numbers and their choices about reminders, and the
+last reminders worked out, as a snapshot that the Today list reads a page at a time.
 
-Reminders themselves are never stored: `rules.py` works them out from messages, replies,
-meetings and notes each time, so they cannot drift out of sync with the data. Only what
-the student decided about one (snoozed until, dismissed) is kept, keyed by the rule and
-the object it is about.
+The rules in `rules.py` work reminders out from messages, replies, meetings and notes. What
+the student decided about one (snoozed until, dismissed) is kept, keyed by the rule and the
+object it is about. The snapshot (`ReminderSnapshot`, `StoredReminder`) is a copy of what the
+rules said, not a second source: database triggers mark it out of date on any write to what
+the rules read (see `snapshot.py`), and it expires by itself when time alone would change
+the answer (a meeting starting, a deadline passing, midnight).
 """
 
 from __future__ import annotations
@@ -131,3 +134,56 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest {self.day} for {self.owner}"
+
+
+class ReminderSnapshot(models.Model):
+    """When the owner's reminders were last worked out, and whether that still holds.
+
+    `version` is raised by database triggers on every insert, update or delete of a row
+    the rules read (snapshot.py lists the tables); the snapshot holds while
+    `computed_version` equals it, the rules are the same code (`rules_version`) and the time
+    is in [computed_at, valid_until). The counts are of each Today section at that time.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+    computed_version = models.BigIntegerField(null=True)
+    rules_version = models.CharField(max_length=64, blank=True)
+    computed_at = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(null=True)
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Reminders of {self.owner_id} as of {self.computed_at}"
+
+
+class StoredReminder(models.Model):
+    """One reminder of a snapshot (rules.Reminder's fields), in its Today section and place."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # overdue, today, week, later (awake); snoozed; dismissed.
+    section = models.CharField(max_length=10)
+    position = models.PositiveIntegerField()
+    rule = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    contact_key = models.CharField(max_length=64)
+    contact_name = models.TextField()
+    due = models.DateField()
+    title = models.TextField()
+    detail = models.TextField(blank=True)
+    deadline = models.DateTimeField(null=True)
+    meeting_key = models.CharField(max_length=64, blank=True)
+    note_key = models.CharField(max_length=64, blank=True)
+    draft_key = models.CharField(max_length=64, blank=True)
+    snoozed_until = models.DateTimeField(null=True)
+    original_due = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "section", "position"], name="followups_stored_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.key}"

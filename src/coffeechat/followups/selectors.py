@@ -19,7 +19,7 @@ from django.utils import timezone
 from coffeechat.accounts.services import profile_for
 from coffeechat.conversations.models import Note, OrganizationResearch, Research
 from coffeechat.conversations.selectors import MeetingRow, meeting_rows
-from coffeechat.followups import rules
+from coffeechat.followups import rules, snapshot
 from coffeechat.followups.models import FollowupSettings, ReminderChoice
 from coffeechat.followups.rules import Bucket, Clock, Numbers, Reminder, Rule
 from coffeechat.network.models import Contact, Source
@@ -384,10 +384,14 @@ def reminder_get_for_user(
 
 
 UPCOMING_DAYS = 7
+MEETINGS = "meetings"  # Today.counts: the meetings of the next 7 days
 
 
 @dataclass
 class Today:
+    """The sections of the Today list (each the first `limit` reminders when one was
+    asked for), how many each holds, and the meetings of the next 7 days."""
+
     clock: Clock
     overdue: list[Reminder]
     today: list[Reminder]
@@ -395,6 +399,7 @@ class Today:
     later: list[Reminder]
     meetings: list[MeetingRow]  # scheduled in the next 7 days
     snoozed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def date(self) -> dt.date:
@@ -412,13 +417,16 @@ class Today:
         ]
 
 
-def today_for(owner: Any, now: dt.datetime | None = None) -> Today:
-    """The Today list: overdue, due today, this week, and meetings in the next 7 days."""
-    found = reminders_for(owner, now)
-    clock = found.clock
+def today_for(owner: Any, now: dt.datetime | None = None, limit: int | None = None) -> Today:
+    """The Today list: overdue, due today, this week (and later), the first `limit` of each,
+    and meetings in the next 7 days. Read from the reminder snapshot (snapshot.py), so a
+    page of it costs the same however many reminders the student has."""
+    clock = clock_for(owner, now)
+    found = snapshot.snapshot_for(owner, clock, reminders_for)
     # Snoozed reminders stay off Today until their snooze ends; they are only counted.
-    awake = [r for r in found.shown if r.snoozed_until is None]
-    sorted_into = rules.buckets(awake, clock)
+    sections = {
+        bucket: snapshot.section_rows(owner, bucket.value, limit) for bucket in snapshot.SECTIONS
+    }
     soon = (
         Meeting.objects.filter(
             owner=owner,
@@ -430,12 +438,19 @@ def today_for(owner: Any, now: dt.datetime | None = None) -> Today:
         .select_related("contact__organization__research")
         .order_by("start")
     )
+    counts = dict(found.counts)
+    if limit is not None:
+        counts[MEETINGS] = soon.count()
+        soon = soon[:limit]
+    meetings = meeting_rows(owner, soon, clock.now)
+    counts.setdefault(MEETINGS, len(meetings))
     return Today(
         clock=clock,
-        overdue=sorted_into.overdue,
-        today=sorted_into.today,
-        week=sorted_into.week,
-        later=sorted_into.later,
-        meetings=meeting_rows(owner, soon, clock.now),
-        snoozed=len(found.shown) - len(awake),
+        overdue=sections[Bucket.OVERDUE],
+        today=sections[Bucket.TODAY],
+        week=sections[Bucket.WEEK],
+        later=sections[Bucket.LATER],
+        meetings=meetings,
+        snoozed=found.counts[snapshot.SNOOZED],
+        counts=counts,
     )

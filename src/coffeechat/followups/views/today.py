@@ -99,10 +99,10 @@ def _items(owner: Any, reminders: list[Reminder], clock: Clock) -> list[Item]:
 @login_required
 @require_GET
 def today(request: SignedInRequest) -> HttpResponse:
-    found = selectors.today_for(request.user)
+    found = selectors.today_for(request.user, limit=SECTION_LIMIT)
     clock = found.clock
-    sections = [(b, reminders[:SECTION_LIMIT]) for b, reminders in found.sections()]
-    more = {b: len(reminders) - SECTION_LIMIT for b, reminders in found.sections()}
+    sections = found.sections()
+    more = {b: found.counts[b.value] - len(reminders) for b, reminders in sections}
     items = _items(request.user, [r for _, reminders in sections for r in reminders], clock)
     by_bucket: dict[Bucket, list[Item]] = {b: [] for b, _ in sections}
     for item in items:
@@ -120,7 +120,8 @@ def today(request: SignedInRequest) -> HttpResponse:
                 for b in by_bucket
             ],
             "meetings": meetings,
-            "later": len(found.later),
+            "more_meetings": found.counts[selectors.MEETINGS] - len(meetings),
+            "later": found.counts[Bucket.LATER.value],
             "snoozed": found.snoozed,
             "empty": not items and not meetings,
             "snooze_choices": SNOOZE_CHOICES,
