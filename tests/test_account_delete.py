@@ -118,8 +118,12 @@ def fill(user: Any) -> None:
     first = followups_selectors.reminders_for(user).shown[0]
     followups.reminder_snooze(owner=user, rule=first.rule, key=first.key, days=2)
     DigestSent.objects.create(owner=user, day=timezone.localdate(), sent_at=timezone.now())
-    # Today stores what the rules said (the reminder snapshot).
-    followups_selectors.today_for(user)
+    # Today stores what the rules said (the reminder snapshot): one awake reminder at least,
+    # the nudge for a request to Dana.
+    outreach.message_send(
+        message=outreach.message_draft(owner=user, contact=referrer), channel="copy"
+    )
+    followups_selectors.today_for(user, limit=25)
     user.groups.add(Group.objects.get_or_create(name="career centre staff")[0])
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
 

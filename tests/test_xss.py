@@ -129,7 +129,7 @@ def poisoned(alice: Any, alices_things: dict[str, Any]) -> dict[str, Any]:
         owner=alice, calendar=calendar, start=start, end=start + dt.timedelta(hours=1)
     )
     # Today stores the reminders it shows (the reminder snapshot): rows to poison too.
-    selectors.today_for(alice)
+    selectors.today_for(alice, limit=25)
     filled = poison(alice)
     feed = FollowupSettings.objects.get(user=alice).feed_token
     return {**alices_things, "filled": filled, "token": feed}

@@ -18,6 +18,11 @@ from tests.followups.test_reminders import NOW, network
 from tests.test_account_delete import fill
 
 
+def page(owner: Any, now: dt.datetime | None = None) -> selectors.Today:
+    """Today as its page reads it: a page of each section, from the snapshot."""
+    return selectors.today_for(owner, now, limit=snapshot.ROWS_KEPT)
+
+
 def version(owner: Any) -> int:
     return ReminderSnapshot.objects.get(owner=owner).version
 
@@ -32,8 +37,8 @@ def test_any_write_to_a_table_the_rules_read_marks_only_its_owners_snapshot(
 ) -> None:
     fill(alice)  # a row in every model a student owns
     fill(bob)
-    selectors.today_for(alice)
-    selectors.today_for(bob)
+    page(alice)
+    page(bob)
     before, bobs = version(alice), version(bob)
 
     # Plain SQL, as a bulk update or a data migration would write: no Django signal.
@@ -52,31 +57,31 @@ def test_any_write_to_a_table_the_rules_read_marks_only_its_owners_snapshot(
 
 def test_bulk_writes_mark_the_snapshot_out_of_date_and_today_follows(alice: Any) -> None:
     network(alice, 8)
-    first = selectors.today_for(alice, NOW)
+    first = page(alice, NOW)
     assert first.counts[Bucket.OVERDUE.value] + first.counts[Bucket.TODAY.value] > 0
     stamp = version(alice)
 
     # bulk_create and QuerySet.update/delete send no signals; the triggers still see them.
     Message.objects.filter(owner=alice, sent_at__isnull=False).update(sent_at=None)
     assert version(alice) > stamp
-    after = selectors.today_for(alice, NOW)
+    after = page(alice, NOW)
     assert after.counts != first.counts
     assert computed_at(alice) == NOW
 
 
 def test_a_snapshot_is_used_until_time_could_change_it(alice: Any, settings: Any) -> None:
     network(alice, 12)
-    selectors.today_for(alice, NOW)
+    page(alice, NOW)
     snap = ReminderSnapshot.objects.get(owner=alice)
     # The earliest of: midnight in Chicago, a deadline, a booked meeting starting or ending.
     assert NOW < snap.valid_until <= chicago("2026-11-19", 0)
 
     later = NOW + (snap.valid_until - NOW) / 2
-    selectors.today_for(alice, later)
+    page(alice, later)
     assert computed_at(alice) == NOW  # still good: read, not worked out again
-    selectors.today_for(alice, snap.valid_until)
+    page(alice, snap.valid_until)
     assert computed_at(alice) == snap.valid_until
-    selectors.today_for(alice, NOW)  # back in time: worked out again too
+    page(alice, NOW)  # back in time: worked out again too
     assert computed_at(alice) == NOW
 
 
@@ -100,19 +105,19 @@ def test_the_snapshot_agrees_with_the_rules_at_every_hour_of_two_weeks(alice: An
 
 def test_the_check_catches_a_stored_reminder_that_differs(alice: Any) -> None:
     network(alice, 4)
-    selectors.today_for(alice, NOW)
+    page(alice, NOW)
     row = StoredReminder.objects.filter(owner=alice).order_by("position").first()
     assert row is not None
     # StoredReminder itself has no trigger: a change here is exactly what the check is for.
     StoredReminder.objects.filter(pk=row.pk).update(title="Something else")
 
     with pytest.raises(snapshot.SnapshotDrift, match="out of date"):
-        selectors.today_for(alice, NOW + dt.timedelta(minutes=1))
+        page(alice, NOW + dt.timedelta(minutes=1))
 
 
 def test_without_the_triggers_writes_go_unseen_and_ensure_puts_them_back(alice: Any) -> None:
     network(alice, 4)
-    selectors.today_for(alice, NOW)
+    page(alice, NOW)
     snapshot.drop_triggers(connection)
     try:
         stamp = version(alice)
@@ -129,11 +134,19 @@ def test_without_the_triggers_writes_go_unseen_and_ensure_puts_them_back(alice: 
 
 def test_today_shows_the_first_of_each_section_and_counts_them_all(alice: Any) -> None:
     network(alice, 40)
-    whole = selectors.today_for(alice, NOW)
-    page = selectors.today_for(alice, NOW, limit=3)
+    whole = selectors.today_for(alice, NOW)  # every reminder, as the rules say
+    first = selectors.today_for(alice, NOW, limit=3)  # the snapshot
 
-    for (bucket, everything), (_, first) in zip(whole.sections(), page.sections(), strict=True):
-        assert first == everything[:3]
-        assert page.counts[bucket.value] == len(everything)
-    assert page.counts[Bucket.LATER.value] == len(whole.later)
-    assert page.snoozed == whole.snoozed
+    for (bucket, everything), (_, three) in zip(whole.sections(), first.sections(), strict=True):
+        assert three == everything[:3]
+        assert first.counts[bucket.value] == len(everything)
+    assert len(whole.overdue) > 3 and len(whole.week) > 3
+    assert first.later == whole.later[:3]
+    assert first.counts[Bucket.LATER.value] == len(whole.later)
+    assert first.snoozed == whole.snoozed
+    assert first.meetings == whole.meetings[:3]
+    assert first.counts[selectors.MEETINGS] == len(whole.meetings) == 10
+    assert StoredReminder.objects.filter(owner=alice).count() <= 4 * snapshot.ROWS_KEPT
+
+    with pytest.raises(ValueError, match="keeps 25"):
+        selectors.today_for(alice, NOW, limit=snapshot.ROWS_KEPT + 1)

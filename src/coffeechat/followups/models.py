@@ -160,10 +160,11 @@ class ReminderSnapshot(models.Model):
 
 
 class StoredReminder(models.Model):
-    """One reminder of a snapshot (rules.Reminder's fields), in its Today section and place."""
+    """One reminder of a snapshot (rules.Reminder's fields), in its Today section and place:
+    the first few of each section are kept (snapshot.ROWS_KEPT), the rest only counted."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # overdue, today, week, later (awake); snoozed; dismissed.
+    # overdue, today, week or later (snoozed and dismissed ones are only counted).
     section = models.CharField(max_length=10)
     position = models.PositiveIntegerField()
     rule = models.CharField(max_length=20)

@@ -418,15 +418,26 @@ class Today:
 
 
 def today_for(owner: Any, now: dt.datetime | None = None, limit: int | None = None) -> Today:
-    """The Today list: overdue, due today, this week (and later), the first `limit` of each,
-    and meetings in the next 7 days. Read from the reminder snapshot (snapshot.py), so a
-    page of it costs the same however many reminders the student has."""
+    """The Today list: overdue, due today, this week and later, and the meetings of the next
+    7 days, each with how many it holds.
+
+    With a `limit` (at most snapshot.ROWS_KEPT), each section is its first `limit` items, read
+    from the reminder snapshot (snapshot.py): a page of Today then costs the same however many
+    reminders the student has. Without one, every reminder, as the rules say now.
+    """
     clock = clock_for(owner, now)
-    found = snapshot.snapshot_for(owner, clock, reminders_for)
-    # Snoozed reminders stay off Today until their snooze ends; they are only counted.
-    sections = {
-        bucket: snapshot.section_rows(owner, bucket.value, limit) for bucket in snapshot.SECTIONS
-    }
+    if limit is None:
+        found = reminders_for(owner, clock.now)
+        counts = snapshot.counts_of(found, clock)
+        awake = [r for r in found.shown if r.snoozed_until is None]
+        sorted_into = rules.buckets(awake, clock)
+        sections = {bucket: getattr(sorted_into, bucket.value) for bucket in snapshot.SECTIONS}
+    else:
+        counts = dict(snapshot.snapshot_for(owner, clock, reminders_for).counts)
+        sections = {
+            bucket: snapshot.section_rows(owner, bucket.value, limit)
+            for bucket in snapshot.SECTIONS
+        }
     soon = (
         Meeting.objects.filter(
             owner=owner,
@@ -438,12 +449,12 @@ def today_for(owner: Any, now: dt.datetime | None = None, limit: int | None = No
         .select_related("contact__organization__research")
         .order_by("start")
     )
-    counts = dict(found.counts)
     if limit is not None:
         counts[MEETINGS] = soon.count()
         soon = soon[:limit]
     meetings = meeting_rows(owner, soon, clock.now)
     counts.setdefault(MEETINGS, len(meetings))
+    # Snoozed reminders stay off Today until their snooze ends; they are only counted.
     return Today(
         clock=clock,
         overdue=sections[Bucket.OVERDUE],
@@ -451,6 +462,6 @@ def today_for(owner: Any, now: dt.datetime | None = None, limit: int | None = No
         week=sections[Bucket.WEEK],
         later=sections[Bucket.LATER],
         meetings=meetings,
-        snoozed=found.counts[snapshot.SNOOZED],
+        snoozed=counts[snapshot.SNOOZED],
         counts=counts,
     )

@@ -72,6 +72,9 @@ RULES_VERSION = hashlib.sha256(
 SNOOZED = "snoozed"
 DISMISSED = "dismissed"
 SECTIONS = (Bucket.OVERDUE, Bucket.TODAY, Bucket.WEEK, Bucket.LATER)
+# Reminders kept of each section: a page of Today. The rest are counted; the lists that show
+# every reminder (the API, the CLI, the digest) ask the rules.
+ROWS_KEPT = 25
 
 
 class SnapshotDrift(AssertionError):
@@ -124,8 +127,10 @@ def _postgresql_statements() -> list[str]:
             ("DELETE", "OLD TABLE AS stale_old"),
         ):
             name = f"followups_stale_{event.lower()}"
+            # Dropped and made again in one transaction (CREATE OR REPLACE TRIGGER needs 14).
+            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             statements.append(
-                f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} "
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} "
                 f"REFERENCING {transition} FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION followups_snapshot_stale('{column}')"
             )
@@ -147,7 +152,7 @@ def ensure_triggers(conn: BaseDatabaseWrapper) -> None:
         statements = _postgresql_statements()
     else:  # pragma: no cover - the two databases Coffeechat supports
         raise NotImplementedError(conn.vendor)
-    with conn.cursor() as cursor:
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
         cursor.execute(f"UPDATE {SNAPSHOTS} SET version = version + 1")
@@ -187,10 +192,12 @@ def snapshot_for(owner: Any, clock: Clock, work_out: WorkOut) -> Snapshot:
     return _refresh(owner, clock, found, work_out)
 
 
-def section_rows(owner: Any, section: str, limit: int | None = None) -> list[Reminder]:
-    """The reminders of one section of the snapshot, in order (the first `limit`)."""
+def section_rows(owner: Any, section: str, limit: int = ROWS_KEPT) -> list[Reminder]:
+    """The first `limit` reminders (ROWS_KEPT at most) of one section of the snapshot."""
+    if limit > ROWS_KEPT:
+        raise ValueError(f"a snapshot keeps {ROWS_KEPT} reminders of a section, not {limit}")
     rows = StoredReminder.objects.filter(owner=owner, section=section).order_by("position")
-    return [_reminder(row) for row in (rows if limit is None else rows[:limit])]
+    return [_reminder(row) for row in rows[:limit]]
 
 
 def _holds(found: ReminderSnapshot, now: dt.datetime) -> bool:
@@ -245,15 +252,32 @@ def _rows(
     owner: Any, reminders: Reminders, clock: Clock
 ) -> tuple[list[StoredReminder], dict[str, int]]:
     rows = []
-    counts = {section.value: 0 for section in SECTIONS} | {SNOOZED: 0, DISMISSED: 0}
-    placed = [(_section(r, clock), r) for r in reminders.shown]
-    placed += [(DISMISSED, r) for r in reminders.dismissed]
-    for position, (section, reminder) in enumerate(placed):
-        counts[section] += 1
+    counts = counts_of(reminders, clock)
+    for section, position, reminder in _kept(reminders, clock):
         values = {f.name: getattr(reminder, f.name) for f in fields(Reminder)}
         values["rule"] = str(reminder.rule)
         rows.append(StoredReminder(owner=owner, section=section, position=position, **values))
     return rows, counts
+
+
+def counts_of(reminders: Reminders, clock: Clock) -> dict[str, int]:
+    """How many reminders each Today section holds, and how many are snoozed or dismissed."""
+    counts = {section.value: 0 for section in SECTIONS} | {SNOOZED: 0}
+    for reminder in reminders.shown:
+        counts[_section(reminder, clock)] += 1
+    return counts | {DISMISSED: len(reminders.dismissed)}
+
+
+def _kept(reminders: Reminders, clock: Clock) -> list[tuple[str, int, Reminder]]:
+    """The first ROWS_KEPT reminders of each Today section: (section, place, reminder)."""
+    kept: list[tuple[str, int, Reminder]] = []
+    taken = {section.value: 0 for section in SECTIONS}
+    for position, reminder in enumerate(reminders.shown):
+        section = _section(reminder, clock)
+        if section in taken and taken[section] < ROWS_KEPT:
+            taken[section] += 1
+            kept.append((section, position, reminder))
+    return kept
 
 
 def _reminder(row: StoredReminder) -> Reminder:
@@ -300,12 +324,13 @@ def _valid_until(owner: Any, reminders: Reminders, clock: Clock) -> dt.datetime:
 
 def _verify(owner: Any, clock: Clock, work_out: WorkOut) -> None:
     fresh = work_out(owner, clock.now)
-    expected = [(_section(r, clock), r) for r in fresh.shown]
-    expected += [(DISMISSED, r) for r in fresh.dismissed]
+    expected = [(section, reminder) for section, _, reminder in _kept(fresh, clock)]
     stored = StoredReminder.objects.filter(owner=owner).order_by("position")
     found = [(row.section, _reminder(row)) for row in stored]
-    if found != expected:
+    counts = ReminderSnapshot.objects.get(owner=owner).counts
+    if found != expected or counts != counts_of(fresh, clock):
         raise SnapshotDrift(
             f"The reminder snapshot of user {owner.pk} is out of date at {clock.now}: "
-            f"stored {found[:5]!r}…, the rules say {expected[:5]!r}…"
+            f"stored {counts} and {found[:3]!r}…, the rules say {counts_of(fresh, clock)} "
+            f"and {expected[:3]!r}…"
         )
