@@ -26,6 +26,7 @@ django_for_bench()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -33,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 from coffeechat.accounts.services import user_create  # noqa: E402
 from coffeechat.conversations.models import Conversation, Note  # noqa: E402
 from coffeechat.followups import rules, selectors, services  # noqa: E402
+from coffeechat.followups.models import ReminderSnapshot  # noqa: E402
 from coffeechat.network.models import Contact, Organization  # noqa: E402
 from coffeechat.outreach.models import Meeting, MeetingStatus, Message, Reply  # noqa: E402
 
@@ -166,10 +168,23 @@ def main() -> None:
     clock = selectors.clock_for(user)
     numbers = selectors.numbers_of(selectors.settings_for(user))
 
+    def worked_out() -> object:
+        # What any write does (a trigger raises the version): the next Today works it out.
+        ReminderSnapshot.objects.filter(owner=user).update(version=F("version") + 1)
+        return page_of_today()
+
+    def page_of_today() -> object:
+        return selectors.today_for(user, limit=25)
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("the rules alone (pure, in memory)", lambda: rules.reminders(facts, numbers, clock)),
         ("`reminders_for` (reads + rules)", lambda: selectors.reminders_for(user)),
-        ("`today_for` (reads + rules + meetings)", lambda: selectors.today_for(user)),
+        (
+            "`today_for` (every reminder: reads + rules + meetings)",
+            lambda: selectors.today_for(user),
+        ),
+        ("`today_for`, a page, after a change (worked out, stored)", worked_out),
+        ("`today_for`, a page, from the snapshot", page_of_today),
         ("Today page", lambda: client.get("/today/")),
         ("reminders page (everything coming)", lambda: client.get("/reminders/")),
         ("GET /api/v1/today", lambda: client.get("/api/v1/today")),
