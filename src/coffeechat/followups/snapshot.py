@@ -84,20 +84,25 @@ class SnapshotDrift(AssertionError):
 # Triggers -------------------------------------------------------------------------------
 
 
-def _sqlite_statements() -> list[str]:
+def _trigger_name(table: str, event: str) -> str:
+    return f"followups_stale_{table}_{event.lower()}"
+
+
+def _sqlite_triggers() -> dict[str, str]:
+    """Each trigger's name and the statement that makes it."""
     bump = f"UPDATE {SNAPSHOTS} SET version = version + 1 WHERE owner_id"
-    statements = []
+    triggers = {}
     for table, column in STALE_ON:
         for event, owners in (
             ("INSERT", f"= NEW.{column}"),
             ("UPDATE", f"IN (OLD.{column}, NEW.{column})"),
             ("DELETE", f"= OLD.{column}"),
         ):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS followups_stale_{table}_{event.lower()} "
-                f"AFTER {event} ON {table} BEGIN {bump} {owners}; END"
+            name = _trigger_name(table, event)
+            triggers[name] = (
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {bump} {owners}; END"
             )
-    return statements
+    return triggers
 
 
 # One statement-level trigger per table and event: a bulk insert of 50,000 rows raises the
@@ -118,27 +123,25 @@ END $$
 """
 
 
-def _postgresql_statements() -> list[str]:
-    statements = [_PG_FUNCTION]
+def _postgresql_triggers() -> dict[str, str]:
+    triggers = {}
     for table, column in STALE_ON:
         for event, transition in (
             ("INSERT", "NEW TABLE AS stale_new"),
             ("UPDATE", "OLD TABLE AS stale_old NEW TABLE AS stale_new"),
             ("DELETE", "OLD TABLE AS stale_old"),
         ):
-            name = f"followups_stale_{event.lower()}"
-            # Dropped and made again in one transaction (CREATE OR REPLACE TRIGGER needs 14).
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            statements.append(
+            name = _trigger_name(table, event)
+            triggers[name] = (
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} "
                 f"REFERENCING {transition} FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION followups_snapshot_stale('{column}')"
             )
-    return statements
+    return triggers
 
 
 def ensure_triggers(conn: BaseDatabaseWrapper) -> None:
-    """Create the triggers that are missing and mark every snapshot out of date.
+    """Create the triggers that are missing; if any was, mark every snapshot out of date.
 
     Runs after every migrate: SQLite drops a table's triggers when a migration rebuilds it,
     and whatever was written meanwhile went unseen. Nothing to do while the database is
@@ -147,14 +150,22 @@ def ensure_triggers(conn: BaseDatabaseWrapper) -> None:
     if SNAPSHOTS not in conn.introspection.table_names():
         return
     if conn.vendor == "sqlite":
-        statements = _sqlite_statements()
+        triggers = _sqlite_triggers()
+        present = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     elif conn.vendor == "postgresql":
-        statements = _postgresql_statements()
+        triggers = _postgresql_triggers()
+        present = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
     else:  # pragma: no cover - the two databases Coffeechat supports
         raise NotImplementedError(conn.vendor)
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+        cursor.execute(present)
+        missing = set(triggers) - {name for (name,) in cursor.fetchall()}
+        if not missing:
+            return
+        if conn.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTION)
+        for name in sorted(missing):
+            cursor.execute(triggers[name])
         cursor.execute(f"UPDATE {SNAPSHOTS} SET version = version + 1")
 
 
@@ -164,9 +175,8 @@ def drop_triggers(conn: BaseDatabaseWrapper) -> None:
         if conn.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS followups_snapshot_stale() CASCADE")
             return
-        for table, _column in STALE_ON:
-            for event in ("insert", "update", "delete"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS followups_stale_{table}_{event}")
+        for name in _sqlite_triggers():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def ensure_triggers_after_migrate(using: str = "default", **kwargs: Any) -> None:
