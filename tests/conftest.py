@@ -4,10 +4,27 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
+from coffeechat.followups import snapshot
 from tests.calendars import Site, serving
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _snapshot_triggers_at_each_statement(request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL the reminder snapshot's triggers run at the commit (followups/snapshot.py).
+    A test's transaction never commits, so there they run at each statement; tests with
+    `transaction=True` commit, and see them run at the commit as the app does."""
+    marker = request.node.get_closest_marker("django_db")
+    in_transaction = "db" in request.fixturenames or (
+        marker is not None and not marker.kwargs.get("transaction")
+    )
+    if not in_transaction or "transactional_db" in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    snapshot.run_triggers_at_each_statement(connection)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ the rules read, expiring when time alone changes the answer, and checked in this
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from coffeechat.followups import selectors, services, snapshot
 from coffeechat.followups.models import ReminderSnapshot, StoredReminder
 from coffeechat.followups.rules import Bucket
 from coffeechat.outreach.models import Message
+from tests.factories import make_contact, make_user
 from tests.followups.conftest import chicago
 from tests.followups.test_reminders import NOW, network
 from tests.test_account_delete import fill
@@ -125,6 +128,7 @@ def test_without_the_triggers_writes_go_unseen_and_ensure_puts_them_back(alice: 
         assert version(alice) == stamp  # the triggers are what notices writes
     finally:
         snapshot.ensure_triggers(connection)
+        snapshot.run_triggers_at_each_statement(connection)  # made again: at the commit
     # Putting them back marks every snapshot out of date: writes may have gone unseen.
     assert version(alice) > stamp
     stamp = version(alice)
@@ -154,3 +158,50 @@ def test_today_shows_the_first_of_each_section_and_counts_them_all(alice: Any) -
 
     with pytest.raises(ValueError, match="keeps 25"):
         selectors.today_for(alice, NOW, limit=snapshot.ROWS_KEPT + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_of_a_students_transactions_sharing_a_row_do_not_deadlock_on_postgresql() -> None:
+    """One request changes a message, then the contact; another changes that contact first.
+    With the snapshot's version raised at each statement they would deadlock (or here, time
+    out); raised at the commit, the second waits for the first as it always did."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    import psycopg
+
+    sam = make_user("sam")
+    dana = make_contact(sam, "Dana Reyes")
+    Message.objects.create(owner=sam, contact=dana, kind="request_cold", subject="Hi", body="…")
+    page(sam)  # the snapshot row exists: raising its version locks it
+    stamp = version(sam)
+    db = connection.settings_dict
+    conninfo = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"], "port": db["PORT"]}
+    first, second = psycopg.connect(**conninfo), psycopg.connect(**conninfo)
+    failures: list[BaseException] = []
+    try:
+        for conn in (first, second):
+            conn.execute("SET lock_timeout = '5s'")
+        first.execute("UPDATE outreach_message SET subject = 'Hello' WHERE owner_id = %s", [sam.pk])
+        second.execute("UPDATE network_contact SET notes = 'b' WHERE id = %s", [dana.pk])
+
+        def then_the_contact() -> None:
+            try:
+                first.execute("UPDATE network_contact SET notes = 'a' WHERE id = %s", [dana.pk])
+                first.commit()
+            except BaseException as exc:  # a deadlock or a lock timeout
+                failures.append(exc)
+
+        waiting = threading.Thread(target=then_the_contact)
+        waiting.start()
+        time.sleep(0.3)  # it is waiting for the contact row now
+        second.commit()
+        waiting.join(timeout=15)
+    finally:
+        first.close()
+        second.close()
+
+    assert not failures, failures
+    assert not waiting.is_alive()
+    assert version(sam) >= stamp + 2  # each commit raised it
+    dana.refresh_from_db()
+    assert dana.notes == "a"
