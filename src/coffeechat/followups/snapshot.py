@@ -2,12 +2,13 @@
 
 Working reminders out reads the history of everyone with something recent. For a student
 with thousands of conversations a year that is a second of work, and Today is the page they
-open most. So the answer is kept (`StoredReminder`, one row per reminder, in its Today
-section and order) and used for as long as nothing could change it:
+open most. So the answer is kept: how many reminders each Today section holds, and its first
+ROWS_KEPT in order (`StoredReminder`), used for as long as nothing could change them:
 
 * **Data.** Database triggers raise `ReminderSnapshot.version` on every insert, update and
   delete, by any code path (a service, a bulk import, a restore, a cascade), of the rows the
-  rules read: `STALE_ON` below. A snapshot worked out at another version is out of date.
+  rules read: `STALE_ON` below (on PostgreSQL at the commit). A snapshot worked out at
+  another version is out of date.
 * **Time.** A snapshot holds from the moment it was worked out until the first moment at
   which time alone could change the answer (`_valid_until`): the student's next midnight (a
   reminder becomes due, overdue or stale by the day), a deadline, a meeting starting or
