@@ -18,11 +18,12 @@ def _snapshot_triggers_at_each_statement(request: pytest.FixtureRequest) -> None
     A test's transaction never commits, so there they run at each statement; tests with
     `transaction=True` commit, and see them run at the commit as the app does."""
     marker = request.node.get_closest_marker("django_db")
-    in_transaction = "db" in request.fixturenames or (
-        marker is not None and not marker.kwargs.get("transaction")
-    )
-    if not in_transaction or "transactional_db" in request.fixturenames:
-        return
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        return  # they commit
+    if marker is None and "db" not in request.fixturenames:
+        return  # no database
     request.getfixturevalue("db")
     snapshot.run_triggers_at_each_statement(connection)
 
