@@ -64,10 +64,12 @@ def export(events: int, today: dt.date) -> bytes:
     for number in range(events):
         start = first + step * number
         stamp = f"{start:%Y%m%dT%H%M%SZ}"
-        body = [f"DTSTART:{stamp}", f"DTEND:{start + dt.timedelta(minutes=50):%Y%m%dT%H%M%SZ}"]
-        if number % 97 == 0:
-            body = [f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{start:%Y%m%d}"]
-            body[1] = f"DTEND;VALUE=DATE:{start + dt.timedelta(days=1):%Y%m%d}"
+        if number % 97 == 0:  # an all-day event
+            next_day = start + dt.timedelta(days=1)
+            body = [f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{next_day:%Y%m%d}"]
+        else:
+            end = start + dt.timedelta(minutes=50)
+            body = [f"DTSTART:{stamp}", f"DTEND:{end:%Y%m%dT%H%M%SZ}"]
         lines += ["BEGIN:VEVENT", *body, f"DTSTAMP:{stamp}", f"UID:{number:08x}@google.com"]
         lines += [f"CREATED:{stamp}", *fold(f"DESCRIPTION:{DESCRIPTION}")]
         lines += [f"LAST-MODIFIED:{stamp}", "LOCATION:Room 101", "SEQUENCE:0"]
@@ -98,8 +100,7 @@ def export(events: int, today: dt.date) -> bytes:
 
 
 def upload(owner: object, data: bytes) -> Calendar:
-    calendar = services.calendar_import(owner=owner, upload=io.BytesIO(data), name="Google")
-    return calendar
+    return services.calendar_import(owner=owner, upload=io.BytesIO(data), name="Google")
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from coffeechat.lib.widgets import FastSelect
 
 
 class SignUpForm(forms.Form):
+    throttled = False  # set by the view when the address is cooling off (a 429)
+
     username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
     email = forms.EmailField(max_length=254)
     password1 = forms.CharField(

@@ -71,15 +71,13 @@ def signup(request: HttpRequest) -> HttpResponse:
                 for error in errors:
                     form.add_error(target if target in form.fields else None, error)
         except throttle.Throttled as exc:
+            form.throttled = True
             form.add_error(None, exc.message)
-            response = render(request, "accounts/signup.html", {"form": form})
-            response.status_code = TOO_MANY
-            return response
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Coffeechat! A few details about you first.")
             return redirect("profile")
-    return render(request, "accounts/signup.html", {"form": form})
+    return _throttled_status(form, render(request, "accounts/signup.html", {"form": form}))
 
 
 @login_required

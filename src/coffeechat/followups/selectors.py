@@ -433,7 +433,7 @@ def today_for(owner: Any, now: dt.datetime | None = None, limit: int | None = No
         sorted_into = rules.buckets(awake, clock)
         sections = {bucket: getattr(sorted_into, bucket.value) for bucket in snapshot.SECTIONS}
     else:
-        counts = dict(snapshot.snapshot_for(owner, clock, reminders_for).counts)
+        counts = snapshot.counts_for(owner, clock, reminders_for)
         sections = {
             bucket: snapshot.section_rows(owner, bucket.value, limit)
             for bucket in snapshot.SECTIONS

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,19 +203,14 @@ def ensure_triggers_after_migrate(using: str = "default", **kwargs: Any) -> None
 # Reading --------------------------------------------------------------------------------
 
 
-@dataclass
-class Snapshot:
-    clock: Clock
-    counts: dict[str, int]
-
-
-def snapshot_for(owner: Any, clock: Clock, work_out: WorkOut) -> Snapshot:
-    """The owner's reminders as of `clock.now`, stored; worked out again when out of date."""
+def counts_for(owner: Any, clock: Clock, work_out: WorkOut) -> dict[str, int]:
+    """Make the owner's snapshot hold at `clock.now` (worked out again when out of date), and
+    give how many reminders each section holds; `section_rows` then reads its pages."""
     found = ReminderSnapshot.objects.filter(owner=owner).first()
     if found is not None and _holds(found, clock.now):
         if settings.COFFEECHAT_VERIFY_REMINDER_SNAPSHOTS:
             _verify(owner, clock, work_out)
-        return Snapshot(clock, found.counts)
+        return dict(found.counts)
     return _refresh(owner, clock, found, work_out)
 
 
@@ -239,7 +234,7 @@ def _holds(found: ReminderSnapshot, now: dt.datetime) -> bool:
 
 def _refresh(
     owner: Any, clock: Clock, found: ReminderSnapshot | None, work_out: WorkOut
-) -> Snapshot:
+) -> dict[str, int]:
     if found is None:
         found, _ = ReminderSnapshot.objects.get_or_create(owner=owner)
     # The version is read before the data: a write after this point raises it again, so a
@@ -268,7 +263,7 @@ def _refresh(
                 "counts",
             ]
         )
-    return Snapshot(clock, counts)
+    return counts
 
 
 def _section(reminder: Reminder, clock: Clock) -> str:
