@@ -23,7 +23,7 @@ from coffeechat.conversations import services as conversations
 from coffeechat.conversations.models import Note
 from coffeechat.followups.models import ReminderChoice
 from coffeechat.followups.rules import Rule
-from coffeechat.followups.views.today import SECTION_LIMIT
+from coffeechat.followups.views.today import REMINDERS_PER_PAGE, SECTION_LIMIT
 from coffeechat.network.models import Contact
 from coffeechat.outreach.models import Kind, Meeting, MeetingStatus, Message
 from coffeechat.outreach.services import meeting_schedule
@@ -520,3 +520,75 @@ def test_a_long_backlog_shows_the_first_of_each_section_and_links_to_the_rest(
     assert reverse("reminder_list") in overdue
     listed = alice_client.get(reverse("reminder_list")).text
     assert listed.count('<li id="reminder-thank_you-') == SECTION_LIMIT + 3
+
+
+def listed(html: str) -> list[str]:
+    """The ids of the reminders in the Coming up section, in order."""
+    return re.findall(r'<li id="(reminder-[^"]+)"', section(html, "coming"))
+
+
+def test_the_list_of_every_reminder_comes_a_page_at_a_time(
+    alice: Any, alice_client: Client, frozen: Any
+) -> None:
+    # Each person met has a thank-you due and a keep-in-touch later: more than two pages.
+    people = REMINDERS_PER_PAGE + 3
+    for n in range(people):
+        thanks_due(alice, f"Person {n:02}", ended=NOW - 3 * DAY - n * HOUR)
+    snoozed = thanks_due(alice, "Dana Reyes")
+    alice_client.post(action_url("reminder_snooze", Rule.THANK_YOU, snoozed.uuid), {"days": "3"})
+    url = reverse("reminder_list")
+    total = 2 * people + 1  # and Dana's keep-in-touch; her thank-you is snoozed
+    pages = -(-total // REMINDERS_PER_PAGE)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = alice_client.get(url).text
+    first_queries = len(queries)
+    assert first_queries <= 15, [q["sql"] for q in queries]
+    coming = section(first, "coming")
+    assert len(listed(first)) == REMINDERS_PER_PAGE
+    assert f"1–{REMINDERS_PER_PAGE} of {total}</small>" in coming
+    assert f"Page 1 of {pages}" in coming
+    assert 'href="?page=2#coming" rel="next"' in coming
+    assert 'rel="prev"' not in coming
+    # Overdue longest first: the oldest meeting's thank-you leads the first page.
+    assert (
+        listed(first)[0]
+        == f"reminder-thank_you-{Meeting.objects.get(contact__name=f'Person {people - 1:02}').uuid}"
+    )
+    assert "Thank Dana Reyes" in section(first, "snoozed")
+
+    seen = listed(first)
+    for number in range(2, pages + 1):
+        with CaptureQueriesContext(connection) as queries:
+            html = alice_client.get(url, {"page": str(number)}).text
+        # Every page asks the same few queries whatever is on it (the first page too).
+        assert len(queries) == first_queries
+        coming = section(html, "coming")
+        assert f'href="?page={number - 1}#coming" rel="prev"' in coming
+        assert ('rel="next"' in coming) == (number < pages)
+        # What was snoozed is on every page, to restore.
+        assert "Thank Dana Reyes" in section(html, "snoozed")
+        seen += listed(html)
+    assert len(seen) == len(set(seen)) == total, "the pages skip or repeat a reminder"
+    thanked = {m.uuid for m in Meeting.objects.filter(contact__name__startswith="Person")}
+    assert {f"reminder-thank_you-{uuid}" for uuid in thanked} <= set(seen)
+
+    # A snooze from page 2 comes back to page 2.
+    back = alice_client.post(
+        action_url("reminder_snooze", Rule.THANK_YOU, next(iter(thanked))),
+        {"days": "1", "next": f"{url}?page=2"},
+    )
+    assert back["Location"] == f"{url}?page=2"
+
+    # Not a page number, or past the end: the nearest page, never an error.
+    assert listed(alice_client.get(url, {"page": "x"}).text) == listed(alice_client.get(url).text)
+    last = alice_client.get(url, {"page": "99"}).text
+    assert f"Page {pages} of {pages}" in section(last, "coming")
+
+
+def test_a_short_list_has_no_pager(alice: Any, alice_client: Client, frozen: Any) -> None:
+    thanks_due(alice)
+    html = alice_client.get(reverse("reminder_list")).text
+    assert "Thank Dana Reyes" in section(html, "coming")
+    assert 'aria-label="Pages of reminders"' not in html
+    assert " of 1</small>" not in html

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ LIVE_SOON = dt.timedelta(minutes=30)
 # A section lists this many; the rest are a link to the list of every reminder, so a long
 # backlog keeps Today short on a phone and quick to render.
 SECTION_LIMIT = 25
+# The list of every reminder shows this many coming ones a page (a power user has thousands).
+REMINDERS_PER_PAGE = 50
 EMPTY_SECTIONS = {
     Bucket.OVERDUE: "Nothing overdue.",
     Bucket.TODAY: "Nothing else due today.",
@@ -132,18 +135,24 @@ def today(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reminder_list(request: SignedInRequest) -> HttpResponse:
-    """Everything coming, later included, and what was snoozed or dismissed (to restore)."""
+    """Everything coming, later included, a page at a time, and what was snoozed or
+    dismissed (to restore), on every page."""
     found = selectors.reminders_for(request.user)
     clock = found.clock
-    items = _items(request.user, [*found.shown, *found.dismissed], clock)
-    shown = items[: len(found.shown)]
+    coming = [r for r in found.shown if r.snoozed_until is None]
+    snoozed = [r for r in found.shown if r.snoozed_until is not None]
+    # A page number that is not one (or past the end) shows the nearest page, as a pager does.
+    page = Paginator(coming, REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    items = _items(request.user, [*shown, *snoozed, *found.dismissed], clock)
     return render(
         request,
         "followups/reminder_list.html",
         {
-            "coming": [i for i in shown if i.reminder.snoozed_until is None],
-            "snoozed": [i for i in shown if i.reminder.snoozed_until is not None],
-            "dismissed": items[len(found.shown) :],
+            "page": page,
+            "coming": items[: len(shown)],
+            "snoozed": items[len(shown) : len(shown) + len(snoozed)],
+            "dismissed": items[len(shown) + len(snoozed) :],
             "snooze_choices": SNOOZE_CHOICES,
         },
     )
