@@ -186,7 +186,7 @@ def main() -> None:
         ("`today_for`, a page, after a change (worked out, stored)", worked_out),
         ("`today_for`, a page, from the snapshot", page_of_today),
         ("Today page", lambda: client.get("/today/")),
-        ("reminders page (everything coming)", lambda: client.get("/reminders/")),
+        ("reminders page (50 a page of everything coming)", lambda: client.get("/reminders/")),
         ("GET /api/v1/today", lambda: client.get("/api/v1/today")),
         ("calendar feed (.ics)", lambda: client.get(f"/feed/{feed}.ics")),
         ("dashboard", lambda: client.get("/dashboard/")),
